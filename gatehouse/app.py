@@ -1,0 +1,82 @@
+"""The composition root: `create_app(settings)` wires everything; nothing runs at import."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import json
+
+from connexion import FlaskApp
+from connexion.jsonifier import Jsonifier
+from redis import Redis
+from connexion.middleware import MiddlewarePosition
+from connexion.options import SwaggerUIOptions
+
+from gatehouse.credentials import Keyring
+from gatehouse.errors import ErrorResponder
+from gatehouse.logging import configure_logging
+from gatehouse.middleware import BodyBufferMiddleware, RequestContextMiddleware
+from gatehouse.security import Authenticator
+from gatehouse.settings import Settings
+from gatehouse.validation import VALIDATORS
+from storage import Database
+
+SPECS = Path(__file__).resolve().parent.parent / "generated" / "openapi"
+
+
+@dataclass(frozen=True)
+class Services:
+    """What a request may need beyond its own input, built once per app."""
+
+    settings: Settings
+    database: Database
+    keyring: Keyring
+    authenticator: Authenticator
+    redis: Redis | None
+
+
+def build_services(settings: Settings) -> Services:
+    database = Database(settings.database_url, pool_size=settings.db_pool_size)
+    keyring = Keyring(settings.resolved_secret_key())
+    authenticator = Authenticator(database, keyring, settings.signature_tolerance_seconds)
+    redis = Redis.from_url(settings.redis_url, socket_timeout=2) if settings.redis_url else None
+    return Services(settings, database, keyring, authenticator, redis)
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> FlaskApp:
+    settings = settings or Settings.from_env()
+    configure_logging(settings.log_level, settings.log_json)
+    services = services or build_services(settings)
+    app = FlaskApp(
+        __name__,
+        specification_dir=SPECS,
+        strict_validation=True,
+        validate_responses=settings.validate_responses,
+        pythonic_params=True,
+        validator_map=VALIDATORS,
+        jsonifier=Jsonifier(json, separators=(",", ":"), ensure_ascii=False),
+    )
+    app.add_api(
+        "v1.json",
+        base_path="/api/v1",
+        swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui"),
+    )
+    app.add_api(
+        "system.json",
+        base_path="/api",
+        swagger_ui_options=SwaggerUIOptions(serve_spec=False, swagger_ui=False),
+    )
+    ErrorResponder(settings.docs_url).register(app)
+    app.add_middleware(
+        RequestContextMiddleware, MiddlewarePosition.BEFORE_EXCEPTION, services=services
+    )
+    app.add_middleware(
+        BodyBufferMiddleware, MiddlewarePosition.BEFORE_SECURITY, max_bytes=settings.max_body_bytes
+    )
+    return app
+
+
+def create_app_from_env() -> FlaskApp:
+    """Factory for `uvicorn --factory` and several worker processes."""
+    return create_app(Settings.from_env())

@@ -1,0 +1,228 @@
+"""The `gatehouse` command: serve, migrate, run workers, manage organizations and keys.
+
+Every command works on the database named by DATABASE_URL (default: SQLite
+under var/) and brings its schema up to date first.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import sys
+
+import click
+
+from gatehouse.credentials import MODES, TIERS, IssuedKey, Keyring
+from gatehouse.settings import Settings
+from storage import Database, UnitOfWork
+from storage.clock import rfc3339, utcnow
+from storage.ids import new_id
+from storage.migrate import upgrade
+from storage.models import Organization
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+
+
+def _open() -> tuple[Settings, Database]:
+    settings = Settings.from_env()
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    database = Database(settings.database_url, pool_size=2)
+    upgrade(database)
+    return settings, database
+
+
+def _emit(as_json: bool, data, text: str) -> None:
+    click.echo(json.dumps(data, indent=2) if as_json else text)
+
+
+@click.group()
+def main() -> None:
+    """Gatehouse: the public integration API of the commerce platform."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int, help="API processes.")
+def serve(host: str, port: int, workers: int) -> None:
+    """Apply migrations, then serve the API (creating a demo key on first start)."""
+    import uvicorn
+
+    settings, database = _open()
+    with UnitOfWork(database.session_factory) as uow:
+        if not uow.organizations.list():
+            issued = _demo(uow, Keyring(settings.resolved_secret_key()))
+            uow.commit()
+            _announce(issued, host, port)
+    database.dispose()
+    uvicorn.run(
+        "gatehouse.app:create_app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        log_level="warning",
+    )
+
+
+@main.command()
+def migrate() -> None:
+    """Apply every pending migration."""
+    settings, database = _open()
+    click.echo(f"Database at {database.engine.url.render_as_string(hide_password=True)} is current.")
+
+
+@main.command()
+@click.option("--burst", is_flag=True, help="Drain the queues, then exit.")
+def worker(burst: bool) -> None:
+    """Run a background worker on the Redis queues (REDIS_URL)."""
+    from workers.rq_worker import run
+
+    settings = Settings.from_env()
+    if not settings.redis_url:
+        raise click.ClickException(
+            "REDIS_URL is not set: the embedded default runs background work in the API process."
+        )
+    run(settings.redis_url, burst=burst)
+
+
+@main.group()
+def orgs() -> None:
+    """Organizations (tenants)."""
+
+
+@orgs.command("create")
+@click.argument("name")
+@json_option
+def orgs_create(name: str, as_json: bool) -> None:
+    """Create an organization."""
+    _, database = _open()
+    with UnitOfWork(database.session_factory) as uow:
+        org = _new_org(uow, name)
+        uow.commit()
+    _emit(as_json, _org_json(org), f"Created organization {org.id} ({org.name}).")
+
+
+@orgs.command("list")
+@json_option
+def orgs_list(as_json: bool) -> None:
+    """List organizations."""
+    _, database = _open()
+    with UnitOfWork(database.session_factory) as uow:
+        found = uow.organizations.list()
+    lines = "\n".join(f"{o.id}  {o.name}" for o in found) or "No organizations."
+    _emit(as_json, [_org_json(o) for o in found], lines)
+
+
+@main.group()
+def keys() -> None:
+    """API keys."""
+
+
+@keys.command("create")
+@click.option("--org", "org_id", required=True, help="The organization's id (org_...).")
+@click.option("--name", default="CLI key", show_default=True)
+@click.option("--tier", type=click.Choice(TIERS), default="free", show_default=True)
+@click.option("--mode", type=click.Choice(MODES), default="test", show_default=True)
+@click.option("--expires-in-days", type=click.IntRange(min=1), default=365, show_default=True)
+@json_option
+def keys_create(org_id, name, tier, mode, expires_in_days, as_json) -> None:
+    """Create an API key; its secret is shown this once."""
+    settings, database = _open()
+    with UnitOfWork(database.session_factory) as uow:
+        if uow.organizations.get(org_id) is None:
+            raise click.ClickException(f"No organization {org_id}.")
+        issued = Keyring(settings.resolved_secret_key()).issue(
+            uow, org_id, name=name, mode=mode, tier=tier, expires_in_days=expires_in_days
+        )
+        uow.commit()
+    data = {**_key_json(issued.record), "key": issued.key, "secret": issued.secret}
+    text = (
+        f"Created {issued.record.mode}-mode key {issued.record.id} for {org_id}.\n"
+        f"  key:    {issued.key}\n  secret: {issued.secret}\n"
+        "The secret is shown only now; keep it safe."
+    )
+    _emit(as_json, data, text)
+
+
+@keys.command("revoke")
+@click.argument("key_id")
+@json_option
+def keys_revoke(key_id: str, as_json: bool) -> None:
+    """Revoke a key; it is refused from the next request on."""
+    _, database = _open()
+    with UnitOfWork(database.session_factory) as uow:
+        record = uow.api_keys.get(key_id)
+        if record is None:
+            raise click.ClickException(f"No API key {key_id}.")
+        if record.status != "revoked":
+            record.status, record.revoked_at = "revoked", utcnow()
+        uow.commit()
+    _emit(as_json, _key_json(record), f"Revoked {key_id}.")
+
+
+@keys.command("list")
+@click.option("--org", "org_id", required=True)
+@json_option
+def keys_list(org_id: str, as_json: bool) -> None:
+    """List an organization's keys (never their secrets)."""
+    _, database = _open()
+    with UnitOfWork(database.session_factory) as uow:
+        found = uow.api_keys.list_for(org_id)
+    lines = "\n".join(
+        f"{k.id}  {k.prefix}…  {k.mode:4}  {k.tier:10}  {k.status:8}  "
+        f"expires {rfc3339(k.expires_at) if k.expires_at else 'never'}"
+        for k in found
+    )
+    _emit(as_json, [_key_json(k) for k in found], lines or f"No keys for {org_id}.")
+
+
+def _new_org(uow: UnitOfWork, name: str) -> Organization:
+    org = Organization(id=new_id("org"), name=name, created_at=utcnow())
+    uow.organizations.add(org)
+    return org
+
+
+def _demo(uow: UnitOfWork, keyring: Keyring) -> IssuedKey:
+    org = _new_org(uow, "Demo organization")
+    uow.session.flush()
+    return keyring.issue(uow, org.id, name="Demo key", mode="test", tier="free")
+
+
+def _announce(issued: IssuedKey, host: str, port: int) -> None:
+    base = f"http://{host}:{port}"
+    command = (
+        f"GATEHOUSE_API_KEY={shlex.quote(issued.key)} "
+        f"GATEHOUSE_API_SECRET={shlex.quote(issued.secret)} "
+        f"python3 scripts/signed_request.py GET {base}/api/v1/products"
+    )
+    click.echo(
+        f"\nFirst start: created the demo organization {issued.record.organization_id}\n"
+        f"and a test-mode API key {issued.record.id}:\n"
+        f"  key:    {issued.key}\n"
+        f"  secret: {issued.secret}\n"
+        "The secret is shown only now (it is stored encrypted).\n\n"
+        f"Make a signed request:\n  {command}\n\n"
+        f"Swagger UI: {base}/api/v1/ui   Health: {base}/api/health\n",
+        file=sys.stdout,
+    )
+
+
+def _org_json(org: Organization) -> dict:
+    return {"id": org.id, "name": org.name, "createdAt": rfc3339(org.created_at)}
+
+
+def _key_json(record) -> dict:
+    return {
+        "id": record.id,
+        "organizationId": record.organization_id,
+        "name": record.name,
+        "prefix": record.prefix,
+        "mode": record.mode,
+        "tier": record.tier,
+        "status": record.status,
+        "createdAt": rfc3339(record.created_at),
+        "expiresAt": rfc3339(record.expires_at) if record.expires_at else None,
+        "lastUsedAt": rfc3339(record.last_used_at) if record.last_used_at else None,
+    }

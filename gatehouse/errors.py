@@ -1,0 +1,130 @@
+"""The one error path: every failure becomes the documented envelope."""
+
+from __future__ import annotations
+
+import json
+from http import HTTPStatus
+
+import structlog
+from connexion.exceptions import ProblemException
+from connexion.lifecycle import ConnexionResponse
+from sqlalchemy.exc import DBAPIError, OperationalError
+from starlette.exceptions import HTTPException
+
+from handlers import envelope
+from handlers.errors import InvalidInput, NotFound
+from storage.clock import rfc3339, utcnow
+from storage.errors import DuplicateError
+
+log = structlog.get_logger("gatehouse.errors")
+
+CODES = {
+    400: "VALIDATION_ERROR",
+    401: "AUTHENTICATION_ERROR",
+    403: "AUTHORIZATION_ERROR",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    409: "CONFLICT",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+    422: "UNPROCESSABLE",
+    429: "RATE_LIMIT_EXCEEDED",
+    500: "INTERNAL_ERROR",
+    503: "SERVICE_UNAVAILABLE",
+}
+
+# Connexion's own wording, where ours says more to an integrator.
+REWORDED = {
+    "No authorization token provided": "The X-API-Key header is missing.",
+}
+
+
+class ApiError(Exception):
+    """An error answer raised by the gateway itself (authentication, body limits)."""
+
+    def __init__(self, status: int, message: str, details: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.details = details
+
+
+def error_body(status: int, message: str, details: dict[str, str] | None, docs_url: str) -> dict:
+    code = CODES.get(status) or ("INTERNAL_ERROR" if status >= 500 else "VALIDATION_ERROR")
+    body = {
+        "code": code,
+        "message": message,
+        "requestId": envelope.request_id.get(),
+        "timestamp": rfc3339(utcnow()),
+        "documentation": f"{docs_url}/errors#{code}",
+    }
+    if details:
+        body["details"] = details
+    return {"error": body}
+
+
+class ErrorResponder:
+    """Connexion error handlers, one per kind of failure, all writing the envelope."""
+
+    def __init__(self, docs_url: str) -> None:
+        self.docs_url = docs_url
+
+    def respond(self, status: int, message: str, details=None, headers=None) -> ConnexionResponse:
+        body = json.dumps(error_body(status, message, details, self.docs_url)).encode()
+        return ConnexionResponse(
+            status_code=status, body=body, mimetype="application/json", headers=headers or {}
+        )
+
+    def register(self, app) -> None:
+        app.add_error_handler(ApiError, self.api_error)
+        app.add_error_handler(ProblemException, self.problem)
+        app.add_error_handler(HTTPException, self.http_exception)
+        app.add_error_handler(NotFound, self.not_found)
+        app.add_error_handler(InvalidInput, self.invalid_input)
+        app.add_error_handler(DuplicateError, self.duplicate)
+        app.add_error_handler(OperationalError, self.database_unavailable)
+        app.add_error_handler(Exception, self.unexpected)
+
+    async def api_error(self, _request, exc: ApiError):
+        return self.respond(exc.status, exc.message, exc.details)
+
+    async def problem(self, _request, exc: ProblemException):
+        if exc.status >= 500:
+            log.error("server problem", status=exc.status, detail=exc.detail)
+            return self.respond(exc.status, HTTPStatus(exc.status).phrase + ".")
+        message = REWORDED.get(exc.detail, exc.detail) or exc.title or "The request failed."
+        details = getattr(exc, "details", None)
+        return self.respond(exc.status, _sentence(message), details, exc.headers)
+
+    async def http_exception(self, request, exc: HTTPException):
+        if exc.status_code == 404:
+            message = f"No route matches {request.url.path}."
+        elif exc.status_code == 405:
+            message = f"{request.method} is not allowed on {request.url.path}."
+        else:
+            message = _sentence(str(exc.detail or HTTPStatus(exc.status_code).phrase))
+        return self.respond(exc.status_code, message, headers=exc.headers)
+
+    async def not_found(self, _request, exc: NotFound):
+        return self.respond(404, str(exc))
+
+    async def invalid_input(self, _request, exc: InvalidInput):
+        return self.respond(400, "The request has invalid fields.", exc.details)
+
+    async def duplicate(self, _request, exc: DuplicateError):
+        return self.respond(
+            409, f"The {exc.field} {exc.value} is already used.", {exc.field: "is already used"}
+        )
+
+    async def database_unavailable(self, _request, exc: DBAPIError):
+        log.error("database unavailable", error=type(exc.orig).__name__)
+        return self.respond(503, "The service is briefly unavailable; retry shortly.")
+
+    async def unexpected(self, _request, exc: Exception):
+        log.exception("unexpected error", exc_info=exc)
+        return self.respond(500, "The server failed; quote the requestId when reporting it.")
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "?", "!")) else text + "."

@@ -1,0 +1,43 @@
+"""Structured logs (structlog) with secrets masked before anything is written."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+
+import structlog
+
+SENSITIVE = re.compile(r"secret|signature|password|token|authorization|api[-_]?key", re.I)
+CREDENTIAL_VALUES = re.compile(r"\b(ak|sk)_[A-Za-z0-9_-]{8,}")
+
+
+def mask_secrets(_logger, _method, event: dict) -> dict:
+    """Mask values under sensitive names, and anything shaped like a key or secret."""
+    for name, value in list(event.items()):
+        if SENSITIVE.search(name):
+            event[name] = "***"
+        elif isinstance(value, str):
+            event[name] = CREDENTIAL_VALUES.sub(lambda m: m.group(1) + "_***", value)
+    return event
+
+
+def configure_logging(level: str = "INFO", as_json: bool = False) -> None:
+    renderer = (
+        structlog.processors.JSONRenderer()
+        if as_json
+        else structlog.dev.ConsoleRenderer(colors=False)
+    )
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            mask_secrets,
+            structlog.processors.format_exc_info,
+            renderer,
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
+        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        cache_logger_on_first_use=False,
+    )

@@ -1,0 +1,69 @@
+"""Deployment settings, read from the environment once, at start-up."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that differs between deployments; nothing else reads os.environ."""
+
+    var_dir: Path = Path("var")
+    database_url: str = ""
+    redis_url: str | None = None
+    secret_key: str = ""
+    docs_url: str = "https://docs.gatehouse.dev"
+    max_body_bytes: int = 1024 * 1024
+    signature_tolerance_seconds: int = 300
+    validate_responses: bool = False
+    log_level: str = "INFO"
+    log_json: bool = False
+    db_pool_size: int = 10
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+        var_dir = Path(env.get("GATEHOUSE_VAR_DIR", "var"))
+        return cls(
+            var_dir=var_dir,
+            database_url=env.get("DATABASE_URL") or f"sqlite:///{var_dir / 'gatehouse.db'}",
+            redis_url=env.get("REDIS_URL") or None,
+            secret_key=env.get("GATEHOUSE_SECRET_KEY", ""),
+            docs_url=env.get("GATEHOUSE_DOCS_URL", cls.docs_url).rstrip("/"),
+            max_body_bytes=int(env.get("GATEHOUSE_MAX_BODY_BYTES", cls.max_body_bytes)),
+            signature_tolerance_seconds=int(
+                env.get("GATEHOUSE_SIGNATURE_TOLERANCE", cls.signature_tolerance_seconds)
+            ),
+            validate_responses=_bool(env.get("GATEHOUSE_VALIDATE_RESPONSES"), False),
+            log_level=env.get("GATEHOUSE_LOG_LEVEL", "INFO").upper(),
+            log_json=_bool(env.get("GATEHOUSE_LOG_JSON"), False),
+            db_pool_size=int(env.get("GATEHOUSE_DB_POOL_SIZE", cls.db_pool_size)),
+        )
+
+    def resolved_secret_key(self) -> bytes:
+        """The Fernet key that encrypts API key secrets at rest.
+
+        Production passes GATEHOUSE_SECRET_KEY; the embedded default keeps a key
+        generated on first start in var/secret.key, so a restart can still
+        decrypt the secrets it stored.
+        """
+        if self.secret_key:
+            return self.secret_key.encode()
+        path = self.var_dir / "secret.key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as out:
+                out.write(Fernet.generate_key())
+        return path.read_bytes().strip()

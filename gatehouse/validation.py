@@ -1,0 +1,112 @@
+"""Request validators that report every invalid field at once, keyed by dotted path."""
+
+from __future__ import annotations
+
+import json
+import typing as t
+
+from connexion.exceptions import BadRequestProblem
+from connexion.validators import (
+    VALIDATOR_MAP,
+    JSONRequestBodyValidator,
+    ParameterValidator,
+)
+from connexion.datastructures import MediaTypeDict
+from jsonschema import Draft4Validator, ValidationError
+
+LOCATIONS = ("query", "path", "header", "cookie")
+
+
+class RequestInvalid(BadRequestProblem):
+    """A 400 that carries one message per offending field."""
+
+    def __init__(self, details: dict[str, str], message: str | None = None) -> None:
+        count = len(details)
+        noun = "field" if count == 1 else "fields"
+        super().__init__(detail=message or f"The request has {count} invalid {noun}.")
+        self.details = details
+
+
+def _dotted(path: t.Iterable[t.Any], prefix: str = "") -> str:
+    parts = [prefix] if prefix else []
+    parts += [str(part) for part in path]
+    return ".".join(parts) or "body"
+
+
+def describe(error: ValidationError, prefix: str = "") -> dict[str, str]:
+    """Turn one jsonschema error into `{dotted.path: what is wrong}` entries."""
+    if error.validator == "required":
+        present = error.instance if isinstance(error.instance, dict) else {}
+        missing = [name for name in error.validator_value if name not in present]
+        return {_dotted([*error.absolute_path, name], prefix): "is required" for name in missing}
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set(error.schema.get("properties", {}))
+        extra = [name for name in error.instance if name not in allowed]
+        return {_dotted([*error.absolute_path, n], prefix): "is not allowed" for n in extra}
+    return {_dotted(error.absolute_path, prefix): error.message}
+
+
+class AllErrorsParameterValidator(ParameterValidator):
+    @staticmethod
+    def validate_parameter(parameter_type, value, param, param_name=None):
+        if param.get("schema", {}).get("nullable") and value in ("null", None):
+            return None
+        if value is None:
+            return "is required" if param.get("required") else None
+        checker = Draft4Validator(param.get("schema", param), format_checker=_FORMATS)
+        errors = sorted(checker.iter_errors(value), key=lambda e: list(e.absolute_path))
+        return errors[0].message if errors else None
+
+    def validate_request(self, request) -> None:
+        details: dict[str, str] = {}
+        if self.strict_validation:
+            unknown = self.validate_query_parameter_list(
+                request, security_params=self.security_query_params
+            )
+            for name in sorted(unknown):
+                details[f"query.{name}"] = "is not a parameter of this operation"
+        for location in LOCATIONS:
+            check = getattr(self, f"validate_{location}_parameter")
+            for param in self.parameters.get(location, []):
+                error = check(param, request)
+                if error:
+                    details[f"{location}.{param['name']}"] = error
+        if details:
+            raise RequestInvalid(details)
+
+
+class AllErrorsJSONBodyValidator(JSONRequestBodyValidator):
+    async def _parse(self, stream, scope) -> t.Any:
+        raw = b"".join([message async for message in stream])
+        try:
+            text = raw.decode(self._encoding)
+        except (UnicodeDecodeError, LookupError):
+            raise RequestInvalid({"body": f"is not valid {self._encoding}"}) from None
+        if not text.strip():
+            return None
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as error:
+            raise RequestInvalid({"body": f"is not valid JSON: {error}"}) from None
+
+    def _validate(self, body: t.Any) -> None:
+        if body is None and not self._nullable:
+            raise RequestInvalid({"body": "is required"}, "The request body is empty.")
+        details: dict[str, str] = {}
+        errors = sorted(self._validator.iter_errors(body), key=lambda e: list(e.absolute_path))
+        for error in errors:
+            for path, message in describe(error).items():
+                details.setdefault(path, message)
+        if details:
+            raise RequestInvalid(details)
+
+
+_FORMATS = Draft4Validator.FORMAT_CHECKER
+
+VALIDATORS = {
+    **VALIDATOR_MAP,
+    "parameter": AllErrorsParameterValidator,
+    "body": MediaTypeDict(
+        {**VALIDATOR_MAP["body"], "*/*json": AllErrorsJSONBodyValidator}
+    ),
+}

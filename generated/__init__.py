@@ -1,0 +1,1 @@
+"""Generated from openapi/ by `make generate`. Never edit by hand."""

@@ -1,0 +1,143 @@
+"""Products (FR-006): the catalogue of the caller's organization.
+
+Connexion passes `user`, the organization the request authenticated as.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from generated.models import Product as ProductView
+from generated.models import ProductInput
+from handlers import envelope
+from handlers.errors import InvalidInput, NotFound
+from handlers.money import from_minor, to_minor
+from storage import unit_of_work
+from storage.clock import rfc3339, utcnow
+from storage.ids import new_id
+from storage.models import Product
+from storage.products import ProductSearch
+
+DEFAULT_SORT = (("createdAt", "desc"),)
+ALIASES = {field.alias or name: name for name, field in ProductView.model_fields.items()}
+
+
+def list_products(
+    user: str,
+    page: int = 1,
+    per_page: int = 20,
+    q: str | None = None,
+    status: list[str] | None = None,
+    price_min: str | None = None,
+    price_max: str | None = None,
+    created_after: str | None = None,
+    created_before: str | None = None,
+    sort: list[str] | None = None,
+    order: list[str] | None = None,
+    fields: list[str] | None = None,
+) -> dict:
+    search = ProductSearch(
+        text=q,
+        statuses=tuple(status or ()),
+        price_min_minor=to_minor(price_min) if price_min else None,
+        price_max_minor=to_minor(price_max) if price_max else None,
+        created_after=_instant(created_after),
+        created_before=_instant(created_before),
+        sort=_sort_order(sort, order),
+        page=page,
+        per_page=per_page,
+    )
+    with unit_of_work() as uow:
+        result = uow.products.search(user, search)
+        return envelope.page([_view(product, fields) for product in result.items], result)
+
+
+def get_product(user: str, product_id: str, fields: list[str] | None = None) -> dict:
+    with unit_of_work() as uow:
+        product = _existing(uow, user, product_id)
+        return envelope.one(_view(product, fields))
+
+
+def create_product(user: str, body: dict) -> tuple[dict, int]:
+    wanted = ProductInput.model_validate(body)
+    now = utcnow()
+    product = Product(id=new_id("prod"), organization_id=user, created_at=now)
+    _apply(product, wanted, now)
+    with unit_of_work() as uow:
+        uow.products.add(product)
+        uow.commit()
+        return envelope.one(_view(product)), 201
+
+
+def update_product(user: str, product_id: str, body: dict) -> dict:
+    wanted = ProductInput.model_validate(body)
+    with unit_of_work() as uow:
+        product = _existing(uow, user, product_id)
+        _apply(product, wanted, utcnow())
+        uow.products.save(product)
+        uow.commit()
+        return envelope.one(_view(product))
+
+
+def delete_product(user: str, product_id: str) -> tuple[None, int]:
+    with unit_of_work() as uow:
+        product = _existing(uow, user, product_id)
+        # Kept, marked deleted: orders that name it must stay readable.
+        product.deleted_at = utcnow()
+        uow.commit()
+    return None, 204
+
+
+def _existing(uow, organization_id: str, product_id: str) -> Product:
+    product = uow.products.get(organization_id, product_id)
+    if product is None:
+        raise NotFound("product", product_id)
+    return product
+
+
+def _apply(product: Product, wanted: ProductInput, now: datetime) -> None:
+    product.sku = wanted.sku
+    product.name = wanted.name
+    product.description = wanted.description
+    product.price_minor = to_minor(wanted.price)
+    product.currency = wanted.currency
+    product.status = wanted.status or "active"
+    product.metadata_ = dict(wanted.metadata or {})
+    product.updated_at = now
+
+
+def _view(product: Product, fields: list[str] | None = None) -> dict:
+    view = ProductView(
+        id=product.id,
+        sku=product.sku,
+        name=product.name,
+        description=product.description,
+        price=from_minor(product.price_minor),
+        currency=product.currency,
+        status=product.status,
+        metadata=product.metadata_,
+        created_at=product.created_at,
+        updated_at=product.updated_at,
+    )
+    include = {ALIASES[name] for name in {"id", *fields}} if fields else None
+    shown = view.model_dump(by_alias=True, include=include)
+    for name in ("createdAt", "updatedAt"):
+        if name in shown:
+            shown[name] = rfc3339(shown[name])
+    return shown
+
+
+def _sort_order(sort: list[str] | None, order: list[str] | None) -> tuple[tuple[str, str], ...]:
+    if not sort and not order:
+        return DEFAULT_SORT
+    fields = sort or [DEFAULT_SORT[0][0]]
+    directions = order or []
+    if len(directions) > len(fields):
+        raise InvalidInput({"query.order": "names more directions than sort names fields"})
+    return tuple(
+        (field, directions[i] if i < len(directions) else "asc") for i, field in enumerate(fields)
+    )
+
+
+def _instant(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None

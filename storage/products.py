@@ -1,0 +1,100 @@
+"""The catalogue: products of one organization at a time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from storage.errors import DuplicateError
+from storage.models import Product
+from storage.paging import Page, paginate
+
+SORTABLE = {
+    "name": Product.name,
+    "sku": Product.sku,
+    "price": Product.price_minor,
+    "status": Product.status,
+    "createdAt": Product.created_at,
+    "updatedAt": Product.updated_at,
+}
+
+
+@dataclass(frozen=True)
+class ProductSearch:
+    """What a list request asks for; every filter is optional."""
+
+    text: str | None = None
+    statuses: tuple[str, ...] = ()
+    price_min_minor: int | None = None
+    price_max_minor: int | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    sort: tuple[tuple[str, str], ...] = (("createdAt", "desc"),)
+    page: int = 1
+    per_page: int = 20
+
+
+class ProductRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, product: Product) -> None:
+        self._flush_unique(product, lambda: self.session.add(product))
+
+    def save(self, product: Product) -> None:
+        self._flush_unique(product, lambda: None)
+
+    def get(self, organization_id: str, product_id: str) -> Product | None:
+        return self.session.scalar(
+            self._live(organization_id).where(Product.id == product_id)
+        )
+
+    def search(self, organization_id: str, query: ProductSearch) -> Page[Product]:
+        statement = _filtered(self._live(organization_id), query)
+        order = [
+            SORTABLE[name].desc() if direction == "desc" else SORTABLE[name].asc()
+            for name, direction in query.sort
+        ]
+        # The id (a ULID) breaks ties, so pages never overlap or skip rows.
+        statement = statement.order_by(*order, Product.id.desc())
+        return paginate(self.session, statement, page=query.page, per_page=query.per_page)
+
+    @staticmethod
+    def _live(organization_id: str) -> Select:
+        return select(Product).where(
+            Product.organization_id == organization_id, Product.deleted_at.is_(None)
+        )
+
+    def _flush_unique(self, product: Product, change) -> None:
+        # A savepoint keeps the rest of the transaction usable after a duplicate.
+        try:
+            with self.session.begin_nested():
+                change()
+                self.session.flush()
+        except IntegrityError as error:
+            if "sku" in str(error.orig).lower() or "uq_products" in str(error.orig):
+                raise DuplicateError("sku", product.sku) from error
+            raise
+
+
+def _filtered(statement: Select, query: ProductSearch) -> Select:
+    if query.text:
+        statement = statement.where(
+            Product.name.icontains(query.text, autoescape=True)
+            | Product.sku.icontains(query.text, autoescape=True)
+        )
+    if query.statuses:
+        statement = statement.where(Product.status.in_(query.statuses))
+    if query.price_min_minor is not None:
+        statement = statement.where(Product.price_minor >= query.price_min_minor)
+    if query.price_max_minor is not None:
+        statement = statement.where(Product.price_minor <= query.price_max_minor)
+    if query.created_after is not None:
+        statement = statement.where(Product.created_at >= query.created_after)
+    if query.created_before is not None:
+        statement = statement.where(Product.created_at < query.created_before)
+    return statement

@@ -1,0 +1,38 @@
+"""The unit of work owns the transaction: leave it without commit() and it rolls back."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage.accounts import ApiKeyRepository, OrganizationRepository
+from storage.database import current_database
+from storage.products import ProductRepository
+
+
+class UnitOfWork:
+    session: Session
+    organizations: OrganizationRepository
+    api_keys: ApiKeyRepository
+    products: ProductRepository
+
+    def __init__(self, session_factory: sessionmaker) -> None:
+        self._session_factory = session_factory
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self._session_factory()
+        self.organizations = OrganizationRepository(self.session)
+        self.api_keys = ApiKeyRepository(self.session)
+        self.products = ProductRepository(self.session)
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.session.rollback()
+        self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+
+def unit_of_work() -> UnitOfWork:
+    """A unit of work on the database bound to the current request or command."""
+    return UnitOfWork(current_database().session_factory)
