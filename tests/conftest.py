@@ -1,0 +1,68 @@
+"""Fixtures shared by every test: real servers on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from tests.support.server import LiveServer
+from tests.support.services import fresh_postgres_database
+
+BACKENDS = ["sqlite", "postgres"]
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def database_url(backend, tmp_path_factory):
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'gatehouse.db'}"
+        return
+    with fresh_postgres_database() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def server(backend, database_url, tmp_path_factory):
+    """A Gatehouse process with response validation on, one per backend."""
+    var_dir = tmp_path_factory.mktemp(f"var-{backend}")
+    live = LiveServer(
+        {
+            "DATABASE_URL": database_url,
+            "GATEHOUSE_VAR_DIR": str(var_dir),
+            "GATEHOUSE_VALIDATE_RESPONSES": "true",
+        },
+        var_dir / "server.log",
+    ).start()
+    yield live
+    live.stop()
+
+
+@pytest.fixture(scope="session")
+def tenant(server):
+    """An organization with a test-mode key."""
+    return server.new_tenant("Acme")
+
+
+@pytest.fixture(scope="session")
+def other_tenant(server):
+    return server.new_tenant("Globex")
+
+
+@pytest.fixture
+def api(server, tenant):
+    """A requests session that signs as `tenant`, with the base URL joined on."""
+    return ApiSession(server.url, tenant.auth)
+
+
+class ApiSession(requests.Session):
+    def __init__(self, base_url: str, auth) -> None:
+        super().__init__()
+        self.base_url = base_url
+        self.auth = auth
+
+    def request(self, method, url, *args, **kwargs):
+        return super().request(method, self.base_url + url, *args, **kwargs)
