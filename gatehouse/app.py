@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import json
-
 from connexion import FlaskApp
 from connexion.jsonifier import Jsonifier
-from redis import Redis
 from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
+from redis import Redis
 
 from gatehouse.credentials import Keyring
 from gatehouse.errors import ErrorResponder
 from gatehouse.logging import configure_logging
 from gatehouse.middleware import BodyBufferMiddleware, RequestContextMiddleware
+from gatehouse.routes import MethodIndex
 from gatehouse.security import Authenticator
 from gatehouse.settings import Settings
 from gatehouse.validation import VALIDATORS
 from storage import Database
 
 SPECS = Path(__file__).resolve().parent.parent / "generated" / "openapi"
+# Each bundled document, where it is served, and its Swagger UI. The more
+# specific base path first: /api/v1 must win over /api.
+APIS = (
+    ("v1.json", "/api/v1", SwaggerUIOptions(swagger_ui_path="/ui")),
+    ("system.json", "/api", SwaggerUIOptions(serve_spec=False, swagger_ui=False)),
+)
 
 
 @dataclass(frozen=True)
@@ -50,24 +56,18 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     services = services or build_services(settings)
     app = FlaskApp(
         __name__,
-        specification_dir=SPECS,
         strict_validation=True,
         validate_responses=settings.validate_responses,
         pythonic_params=True,
         validator_map=VALIDATORS,
         jsonifier=Jsonifier(json, separators=(",", ":"), ensure_ascii=False),
     )
-    app.add_api(
-        "v1.json",
-        base_path="/api/v1",
-        swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui"),
-    )
-    app.add_api(
-        "system.json",
-        base_path="/api",
-        swagger_ui_options=SwaggerUIOptions(serve_spec=False, swagger_ui=False),
-    )
-    ErrorResponder(settings.docs_url).register(app)
+    methods = MethodIndex()
+    for document, base_path, ui in APIS:
+        spec = json.loads((SPECS / document).read_text())
+        app.add_api(spec, base_path=base_path, swagger_ui_options=ui)
+        methods.add(base_path, spec)
+    ErrorResponder(settings.docs_url, methods).register(app)
     app.add_middleware(
         RequestContextMiddleware, MiddlewarePosition.BEFORE_EXCEPTION, services=services
     )

@@ -69,8 +69,9 @@ def serve(host: str, port: int, workers: int) -> None:
 @main.command()
 def migrate() -> None:
     """Apply every pending migration."""
-    settings, database = _open()
-    click.echo(f"Database at {database.engine.url.render_as_string(hide_password=True)} is current.")
+    _, database = _open()
+    where = database.engine.url.render_as_string(hide_password=True)
+    click.echo(f"Database at {where} is current.")
 
 
 @main.command()

@@ -11,8 +11,9 @@ from connexion.lifecycle import ConnexionResponse
 from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException
 
+from gatehouse.routes import MethodIndex
 from handlers import envelope
-from handlers.errors import InvalidInput, NotFound
+from handlers.errors import NotFound
 from storage.clock import rfc3339, utcnow
 from storage.errors import DuplicateError
 
@@ -66,8 +67,9 @@ def error_body(status: int, message: str, details: dict[str, str] | None, docs_u
 class ErrorResponder:
     """Connexion error handlers, one per kind of failure, all writing the envelope."""
 
-    def __init__(self, docs_url: str) -> None:
+    def __init__(self, docs_url: str, methods: MethodIndex) -> None:
         self.docs_url = docs_url
+        self.methods = methods
 
     def respond(self, status: int, message: str, details=None, headers=None) -> ConnexionResponse:
         body = json.dumps(error_body(status, message, details, self.docs_url)).encode()
@@ -80,7 +82,6 @@ class ErrorResponder:
         app.add_error_handler(ProblemException, self.problem)
         app.add_error_handler(HTTPException, self.http_exception)
         app.add_error_handler(NotFound, self.not_found)
-        app.add_error_handler(InvalidInput, self.invalid_input)
         app.add_error_handler(DuplicateError, self.duplicate)
         app.add_error_handler(OperationalError, self.database_unavailable)
         app.add_error_handler(Exception, self.unexpected)
@@ -101,15 +102,13 @@ class ErrorResponder:
             message = f"No route matches {request.url.path}."
         elif exc.status_code == 405:
             message = f"{request.method} is not allowed on {request.url.path}."
+            return self.respond(405, message, headers=self.methods.allow_header(request.url.path))
         else:
             message = _sentence(str(exc.detail or HTTPStatus(exc.status_code).phrase))
         return self.respond(exc.status_code, message, headers=exc.headers)
 
     async def not_found(self, _request, exc: NotFound):
         return self.respond(404, str(exc))
-
-    async def invalid_input(self, _request, exc: InvalidInput):
-        return self.respond(400, "The request has invalid fields.", exc.details)
 
     async def duplicate(self, _request, exc: DuplicateError):
         return self.respond(

@@ -8,8 +8,8 @@ import time
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gatehouse.errors import ApiError
 from gatehouse.context import bind_services
+from gatehouse.errors import ApiError
 from gatehouse.security import RAW_BODY_KEY
 from handlers import envelope
 from storage import bind_database

@@ -69,7 +69,7 @@ class Pagination(BaseModel):
 
 
 MetadataAdditionalProperty = TypeAliasType(
-    "MetadataAdditionalProperty", Annotated[str, Field(max_length=500)]
+    "MetadataAdditionalProperty", Annotated[str, Field(max_length=500, pattern="^[^\\x00]*$")]
 )
 
 
@@ -91,9 +91,18 @@ class ProductInput(BaseModel):
         ),
     ]
     name: Annotated[
-        str, Field(examples=["T-shirt, blue, M"], max_length=200, min_length=1, pattern="\\S")
+        str,
+        Field(
+            description="Not blank; no NUL characters.",
+            examples=["T-shirt, blue, M"],
+            max_length=200,
+            min_length=1,
+            pattern="^[^\\x00]*\\S[^\\x00]*$",
+        ),
     ]
-    description: Annotated[str | None, Field(examples=["Organic cotton."], max_length=5000)] = None
+    description: Annotated[
+        str | None, Field(examples=["Organic cotton."], max_length=5000, pattern="^[^\\x00]*$")
+    ] = None
     price: Annotated[
         str,
         Field(

@@ -10,7 +10,7 @@ from datetime import datetime
 from generated.models import Product as ProductView
 from generated.models import ProductInput
 from handlers import envelope
-from handlers.errors import InvalidInput, NotFound
+from handlers.errors import NotFound
 from handlers.money import from_minor, to_minor
 from storage import unit_of_work
 from storage.clock import rfc3339, utcnow
@@ -132,8 +132,6 @@ def _sort_order(sort: list[str] | None, order: list[str] | None) -> tuple[tuple[
         return DEFAULT_SORT
     fields = sort or [DEFAULT_SORT[0][0]]
     directions = order or []
-    if len(directions) > len(fields):
-        raise InvalidInput({"query.order": "names more directions than sort names fields"})
     return tuple(
         (field, directions[i] if i < len(directions) else "asc") for i, field in enumerate(fields)
     )

@@ -2,7 +2,9 @@
 
 from ulid import ULID
 
-PREFIXES = frozenset({"org", "prod", "cust", "order", "inv", "pay", "wh", "whd", "evt", "key", "req"})
+PREFIXES = frozenset(
+    {"org", "prod", "cust", "order", "inv", "pay", "wh", "whd", "evt", "key", "req"}
+)
 
 
 def new_id(prefix: str) -> str:

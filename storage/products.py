@@ -43,10 +43,18 @@ class ProductRepository:
         self.session = session
 
     def add(self, product: Product) -> None:
-        self._flush_unique(product, lambda: self.session.add(product))
+        self.session.add(product)
+        self.save(product)
 
     def save(self, product: Product) -> None:
-        self._flush_unique(product, lambda: None)
+        """Flush now, so a duplicate SKU surfaces here as a DuplicateError."""
+        sku = product.sku  # a failed flush expires the object: read it first
+        try:
+            self.session.flush()
+        except IntegrityError as error:
+            if "uq_products_org_sku_live" in str(error.orig) or "products.sku" in str(error.orig):
+                raise DuplicateError("sku", sku) from error
+            raise
 
     def get(self, organization_id: str, product_id: str) -> Product | None:
         return self.session.scalar(
@@ -68,17 +76,6 @@ class ProductRepository:
         return select(Product).where(
             Product.organization_id == organization_id, Product.deleted_at.is_(None)
         )
-
-    def _flush_unique(self, product: Product, change) -> None:
-        # A savepoint keeps the rest of the transaction usable after a duplicate.
-        try:
-            with self.session.begin_nested():
-                change()
-                self.session.flush()
-        except IntegrityError as error:
-            if "sku" in str(error.orig).lower() or "uq_products" in str(error.orig):
-                raise DuplicateError("sku", product.sku) from error
-            raise
 
 
 def _filtered(statement: Select, query: ProductSearch) -> Select:
