@@ -72,7 +72,8 @@ class Authenticator:
 def _checked_timestamp(value: str | None, tolerance: int) -> str:
     if not value:
         raise OAuthProblem(detail="The X-Timestamp header is missing.")
-    if not value.isdigit():
+    # isdigit() alone admits '²' and other Unicode digits that int() then rejects.
+    if not (value.isascii() and value.isdigit()):
         raise OAuthProblem(detail="The X-Timestamp header must be unix seconds.")
     skew = abs(int(value) - int(time.time()))
     if skew > tolerance:

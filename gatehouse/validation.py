@@ -129,7 +129,5 @@ _FORMATS = Draft4Validator.FORMAT_CHECKER
 VALIDATORS = {
     **VALIDATOR_MAP,
     "parameter": AllErrorsParameterValidator,
-    "body": MediaTypeDict(
-        {**VALIDATOR_MAP["body"], "*/*json": AllErrorsJSONBodyValidator}
-    ),
+    "body": MediaTypeDict({**VALIDATOR_MAP["body"], "*/*json": AllErrorsJSONBodyValidator}),
 }

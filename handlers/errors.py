@@ -6,4 +6,3 @@ class NotFound(Exception):
 
     def __init__(self, kind: str, resource_id: str) -> None:
         super().__init__(f"No {kind} {resource_id}.")
-

@@ -138,4 +138,5 @@ def _sort_order(sort: list[str] | None, order: list[str] | None) -> tuple[tuple[
 
 
 def _instant(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
+    # RFC 3339 allows a lower-case `t` and `z`, which fromisoformat() refuses.
+    return datetime.fromisoformat(value.upper()) if value else None

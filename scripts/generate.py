@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +34,15 @@ def bundle(source: str, target: Path) -> None:
 
 
 def models(bundled: Path, target: Path) -> None:
+    # Generate inside the repository, whatever the target, so the formatter
+    # reads this project's settings (line length) and the output is the same.
+    with tempfile.TemporaryDirectory(dir=ROOT, prefix=".generate-") as scratch:
+        _models(bundled, Path(scratch) / "models.py")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(Path(scratch) / "models.py", target)
+
+
+def _models(bundled: Path, target: Path) -> None:
     subprocess.run(
         [
             sys.executable,

@@ -57,9 +57,7 @@ class ProductRepository:
             raise
 
     def get(self, organization_id: str, product_id: str) -> Product | None:
-        return self.session.scalar(
-            self._live(organization_id).where(Product.id == product_id)
-        )
+        return self.session.scalar(self._live(organization_id).where(Product.id == product_id))
 
     def search(self, organization_id: str, query: ProductSearch) -> Page[Product]:
         statement = _filtered(self._live(organization_id), query)

@@ -189,7 +189,7 @@ def _fernet_key() -> bytes:
 @asynccontextmanager
 async def lifespan(app: FastAPI):
     app.state.engine = create_engine(
-        os.environ["DATABASE_URL"], connect_args={"check_same_thread": False}
+        os.environ["DATABASE_URL"], connect_args={"check_same_thread": False}, pool_size=40
     )
     app.state.fernet = Fernet(_fernet_key())
     yield

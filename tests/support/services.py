@@ -15,7 +15,9 @@ import pytest
 
 PG_HOST, PG_PORT = "127.0.0.1", 5432
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
-ADMIN_URL = os.environ.get("GATEHOUSE_TEST_PG_ADMIN_URL", f"postgresql://postgres@{PG_HOST}:{PG_PORT}/postgres")
+ADMIN_URL = os.environ.get(
+    "GATEHOUSE_TEST_PG_ADMIN_URL", f"postgresql://postgres@{PG_HOST}:{PG_PORT}/postgres"
+)
 
 
 def on_ci() -> bool:
