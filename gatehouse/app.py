@@ -15,7 +15,11 @@ from redis import Redis
 from gatehouse.credentials import Keyring
 from gatehouse.errors import ErrorResponder
 from gatehouse.logging import configure_logging
-from gatehouse.middleware import BodyBufferMiddleware, RequestContextMiddleware
+from gatehouse.middleware import (
+    BodyBufferMiddleware,
+    BundledSpecMiddleware,
+    RequestContextMiddleware,
+)
 from gatehouse.routes import MethodIndex
 from gatehouse.security import Authenticator
 from gatehouse.settings import Settings
@@ -63,14 +67,19 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         jsonifier=Jsonifier(json, separators=(",", ":"), ensure_ascii=False),
     )
     methods = MethodIndex()
+    bundles = {}
     for document, base_path, ui in APIS:
-        spec = json.loads((SPECS / document).read_text())
+        raw = (SPECS / document).read_bytes()
+        spec = json.loads(raw)
         app.add_api(spec, base_path=base_path, swagger_ui_options=ui)
         methods.add(base_path, spec)
+        if ui.serve_spec:
+            bundles[f"{base_path}/openapi.json"] = raw
     ErrorResponder(settings.docs_url, methods).register(app)
     app.add_middleware(
         RequestContextMiddleware, MiddlewarePosition.BEFORE_EXCEPTION, services=services
     )
+    app.add_middleware(BundledSpecMiddleware, MiddlewarePosition.BEFORE_SWAGGER, documents=bundles)
     app.add_middleware(
         BodyBufferMiddleware, MiddlewarePosition.BEFORE_SECURITY, max_bytes=settings.max_body_bytes
     )

@@ -131,3 +131,26 @@ def _content_length(scope: Scope) -> int | None:
             except ValueError:
                 return None
     return None
+
+
+class BundledSpecMiddleware:
+    """Serves `{base}/openapi.json` as the committed bundle, byte for byte.
+
+    Connexion would serve its own copy with every `$ref` inlined, which loses
+    the component names that generators and documentation tools rely on.
+    """
+
+    def __init__(self, app: ASGIApp, documents: dict[str, bytes]) -> None:
+        self.app = app
+        self.documents = documents
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        body = self.documents.get(scope.get("path", "")) if scope["type"] == "http" else None
+        if body is None or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send(
+            {"type": "http.response.body", "body": body if scope["method"] == "GET" else b""}
+        )
