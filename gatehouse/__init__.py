@@ -1,6 +1,9 @@
-"""Gatehouse: the gateway around the handlers (app factory, settings, security, errors, CLI)."""
+"""Gatehouse: the gateway around the handlers (app factory, settings, security, errors, CLI).
 
-from gatehouse.app import create_app
-from gatehouse.settings import Settings
+The app factory is `gatehouse.app.create_app(settings)`.
+"""
 
-__all__ = ["Settings", "create_app"]
+import warnings
+
+# Connexion imports Starlette's test client, which warns about httpx on every start.
+warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
