@@ -111,9 +111,10 @@ def orgs_list(as_json: bool) -> None:
     """List organizations."""
     _, database = _open()
     with UnitOfWork(database.session_factory) as uow:
+        # Print before leaving: the unit of work's rollback expires what it loaded.
         found = uow.organizations.list()
-    lines = "\n".join(f"{o.id}  {o.name}" for o in found) or "No organizations."
-    _emit(as_json, [_org_json(o) for o in found], lines)
+        lines = "\n".join(f"{o.id}  {o.name}" for o in found) or "No organizations."
+        _emit(as_json, [_org_json(o) for o in found], lines)
 
 
 @main.group()
@@ -170,13 +171,14 @@ def keys_list(org_id: str, as_json: bool) -> None:
     """List an organization's keys (never their secrets)."""
     _, database = _open()
     with UnitOfWork(database.session_factory) as uow:
+        # Print before leaving: the unit of work's rollback expires what it loaded.
         found = uow.api_keys.list_for(org_id)
-    lines = "\n".join(
-        f"{k.id}  {k.prefix}…  {k.mode:4}  {k.tier:10}  {k.status:8}  "
-        f"expires {rfc3339(k.expires_at) if k.expires_at else 'never'}"
-        for k in found
-    )
-    _emit(as_json, [_key_json(k) for k in found], lines or f"No keys for {org_id}.")
+        lines = "\n".join(
+            f"{k.id}  {k.prefix}…  {k.mode:4}  {k.tier:10}  {k.status:8}  "
+            f"expires {rfc3339(k.expires_at) if k.expires_at else 'never'}"
+            for k in found
+        )
+        _emit(as_json, [_key_json(k) for k in found], lines or f"No keys for {org_id}.")
 
 
 def _new_org(uow: UnitOfWork, name: str) -> Organization:

@@ -97,7 +97,7 @@ class ProductInput(BaseModel):
             examples=["T-shirt, blue, M"],
             max_length=200,
             min_length=1,
-            pattern="^[^\\x00]*\\S[^\\x00]*$",
+            pattern="^[^\\x00]*[^\\s\\x00][^\\x00]*$",
         ),
     ]
     description: Annotated[

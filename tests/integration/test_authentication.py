@@ -10,7 +10,13 @@ import pytest
 import requests
 
 from storage.clock import utcnow
-from tests.support.api import BaseUrlSession, PRODUCTS, assert_error, assert_not_stored, product_body
+from tests.support.api import (
+    PRODUCTS,
+    BaseUrlSession,
+    assert_error,
+    assert_not_stored,
+    product_body,
+)
 from tests.support.records import set_key_expiry
 from tests.support.signing import SignedKeyAuth
 
@@ -40,14 +46,14 @@ def fresh_second() -> None:
         time.sleep(1.01 - fraction)
 
 
-def drop(header):
+def drop_header(header):
     def mutate(request, _sku):
         del request.headers[header]
 
     return mutate
 
 
-def put(header, value):
+def set_header(header, value):
     def mutate(request, _sku):
         request.headers[header] = value
 
@@ -61,15 +67,15 @@ def other_body(request, sku):
 
 
 REFUSALS = {
-    "missing key": (drop("X-API-Key"), "The X-API-Key header is missing"),
-    "unknown key": (put("X-API-Key", "ak_test_" + "x" * 32), "not recognised"),
-    "missing timestamp": (drop("X-Timestamp"), "The X-Timestamp header is missing"),
-    "non-numeric timestamp": (put("X-Timestamp", "yesterday"), "unix seconds"),
+    "missing key": (drop_header("X-API-Key"), "The X-API-Key header is missing"),
+    "unknown key": (set_header("X-API-Key", "ak_test_" + "x" * 32), "not recognised"),
+    "missing timestamp": (drop_header("X-Timestamp"), "The X-Timestamp header is missing"),
+    "non-numeric timestamp": (set_header("X-Timestamp", "yesterday"), "unix seconds"),
     # '²'.isdigit() is True in Python, yet int('²') fails: it must not become a 500.
-    "non-ASCII digit timestamp": (put("X-Timestamp", "\u00b2"), "unix seconds"),
-    "missing signature": (drop("X-API-Signature"), "The X-API-Signature header is missing"),
-    "wrong signature": (put("X-API-Signature", "sha256=" + "0" * 64), "does not match"),
-    "signature without scheme": (put("X-API-Signature", "0" * 64), "does not match"),
+    "non-ASCII digit timestamp": (set_header("X-Timestamp", "\u00b2"), "unix seconds"),
+    "missing signature": (drop_header("X-API-Signature"), "The X-API-Signature header is missing"),
+    "wrong signature": (set_header("X-API-Signature", "sha256=" + "0" * 64), "does not match"),
+    "signature without scheme": (set_header("X-API-Signature", "0" * 64), "does not match"),
     "tampered body": (other_body, "does not match"),
 }
 
@@ -99,7 +105,11 @@ def test_signature_by_another_secret_is_refused(server, tenant, api, prefix):
 def test_timestamp_outside_the_window_is_refused(offset, server, tenant, api, prefix):
     fresh_second()
     request = prepared(
-        server, tenant, "POST", PRODUCTS, clock=lambda: time.time() + offset,
+        server,
+        tenant,
+        "POST",
+        PRODUCTS,
+        clock=lambda: time.time() + offset,
         json=product_body(prefix),
     )
     assert_refused(send(request), "away from the server's clock")

@@ -52,13 +52,17 @@ def test_create_answers_the_stored_product_with_server_computed_fields(api, pref
 
 
 def test_server_computed_fields_cannot_be_sent(api, prefix):
-    body = product_body(prefix, id="prod_01JD7X3M2Q4W8Y6Z0A1B2C3D4E", createdAt="2020-01-01T00:00:00Z")
+    body = product_body(
+        prefix, id="prod_01JD7X3M2Q4W8Y6Z0A1B2C3D4E", createdAt="2020-01-01T00:00:00Z"
+    )
     error = assert_error(api.post(PRODUCTS, json=body), 400, "VALIDATION_ERROR")
     assert error["details"] == {"id": "is not allowed", "createdAt": "is not allowed"}
     assert_not_stored(api, prefix)
 
 
-@pytest.mark.parametrize("price", ["0.00", "0.05", "0.29", "19.90", "1234567890.99", "9999999999.99"])
+@pytest.mark.parametrize(
+    "price", ["0.00", "0.05", "0.29", "19.90", "1234567890.99", "9999999999.99"]
+)
 def test_prices_round_trip_exactly(api, prefix, price):
     created = create(api, prefix, price=price)
     assert created["price"] == price
@@ -127,7 +131,9 @@ def test_delete_hides_the_product_and_frees_its_sku(api, prefix):
 def test_duplicate_sku_is_a_conflict(api, prefix):
     create(api, prefix, name="First")
 
-    error = assert_error(api.post(PRODUCTS, json=product_body(prefix, name="Second")), 409, "CONFLICT")
+    error = assert_error(
+        api.post(PRODUCTS, json=product_body(prefix, name="Second")), 409, "CONFLICT"
+    )
 
     assert set(error["details"]) == {"sku"}
     assert prefix in error["message"]

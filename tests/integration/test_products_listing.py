@@ -40,7 +40,10 @@ def test_pages_split_the_matches_without_overlap(api, prefix):
 def test_pagination_defaults_and_empty_results(api, prefix):
     create(api, prefix)
     assert search(api, q=prefix)["pagination"] == {
-        "page": 1, "perPage": 20, "total": 1, "totalPages": 1
+        "page": 1,
+        "perPage": 20,
+        "total": 1,
+        "totalPages": 1,
     }
     assert search(api, q=f"{prefix}-none") == {
         "data": [],
