@@ -20,7 +20,7 @@ class Result:
     p50_ms: float
     p95_ms: float
     p99_ms: float
-    non_2xx: int
+    bad_status: int  # responses with a status of 400 or more (what wrk counts)
     socket_errors: int
 
     @property

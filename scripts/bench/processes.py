@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -26,7 +27,9 @@ def free_port() -> int:
 class Server:
     """One server process (and its children), logging to a file, stopped on exit."""
 
-    def __init__(self, name: str, argv: list[str], env: dict[str, str], log: Path, cwd: Path) -> None:
+    def __init__(
+        self, name: str, argv: list[str], env: dict[str, str], log: Path, cwd: Path
+    ) -> None:
         self.name = name
         self.argv = argv
         self.env = env
@@ -56,29 +59,32 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise BenchError(f"{self.name} exited with {self.process.returncode}.\n{self.tail()}")
+                code = self.process.returncode
+                raise BenchError(f"{self.name} exited with {code}.\n{self.tail()}")
             try:
                 with socket.create_connection((HOST, port), timeout=0.5):
                     return
             except OSError:
                 time.sleep(0.1)
-        raise BenchError(f"{self.name} did not listen on {HOST}:{port} in {timeout:.0f} s.\n{self.tail()}")
+        raise BenchError(
+            f"{self.name} did not listen on {HOST}:{port} in {timeout:.0f} s.\n{self.tail()}"
+        )
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
+        if self.process is None:
             return
-        pgid = self.process.pid  # the group we created with start_new_session
-        for sig, grace in ((signal.SIGTERM, 10.0), (signal.SIGKILL, 5.0)):
+        pgid = self.process.pid  # the group start_new_session made
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pgid, signal.SIGTERM)
             try:
-                os.killpg(pgid, sig)
-            except ProcessLookupError:
-                return
-            try:
-                self.process.wait(timeout=grace)
-                _reap_group(pgid, grace)
-                return
+                self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                continue
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(pgid, signal.SIGKILL)
+                self.process.wait(timeout=5)
+        # uvicorn --workers children may outlive their parent.
+        _reap_group(pgid, grace=5.0)
 
     def tail(self, lines: int = 20) -> str:
         try:
@@ -97,7 +103,5 @@ def _reap_group(pgid: int, grace: float) -> None:
         except ProcessLookupError:
             return
         time.sleep(0.1)
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(pgid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass

@@ -11,13 +11,13 @@ def table(results: dict[str, Result]) -> str:
     ceiling = results.get(CEILING)
     lines = [
         f"{'server':<22}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-        f"{'vs ceiling':>12}{'non-2xx':>9}{'sock err':>10}"
+        f"{'vs ceiling':>12}{'non-2xx/3xx':>13}{'sock err':>10}"
     ]
     for name, r in results.items():
-        versus = f"{r.rate / ceiling.rate:.2f}x" if ceiling and ceiling.rate else "-"
+        versus = f"{r.rate / ceiling.rate:.3f}x" if ceiling and ceiling.rate else "-"
         lines.append(
             f"{name:<22}{r.rate:>9.0f}{r.p50_ms:>9.2f}{r.p95_ms:>9.2f}{r.p99_ms:>9.2f}"
-            f"{versus:>12}{r.non_2xx:>9}{r.socket_errors:>10}"
+            f"{versus:>12}{r.bad_status:>13}{r.socket_errors:>10}"
         )
     return "\n".join(lines)
 
@@ -33,8 +33,8 @@ def ratios(results: dict[str, Result], pairs: list[tuple[str, str, str]]) -> str
 def problems(results: dict[str, Result]) -> list[str]:
     """Runs whose numbers include failures: they must not pass for clean runs."""
     return [
-        f"{name}: {r.non_2xx} non-2xx responses and {r.socket_errors} socket errors "
+        f"{name}: {r.bad_status} responses with status >= 400 and {r.socket_errors} socket errors "
         f"out of {r.requests} requests"
         for name, r in results.items()
-        if r.non_2xx or r.socket_errors
+        if r.bad_status or r.socket_errors
     ]

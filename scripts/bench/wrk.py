@@ -38,7 +38,10 @@ def find_or_install() -> str | None:
     try:
         subprocess.run(
             ["apt-get", "install", "-y", "-q", "wrk"],
-            env=env, capture_output=True, timeout=180, check=True,
+            env=env,
+            capture_output=True,
+            timeout=180,
+            check=True,
         )
     except (OSError, subprocess.SubprocessError) as error:
         print(f"  could not install wrk ({type(error).__name__}); using the Python generator.")
@@ -79,7 +82,7 @@ class Wrk:
             p50_ms=fields["p50_us"] / 1000,
             p95_ms=fields["p95_us"] / 1000,
             p99_ms=fields["p99_us"] / 1000,
-            non_2xx=int(fields["status_errors"]),
+            bad_status=int(fields["status_errors"]),
             socket_errors=int(
                 fields["connect"] + fields["read"] + fields["write"] + fields["timeout"]
             ),
