@@ -7,6 +7,7 @@ import typing as t
 
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import BadRequestProblem
+from connexion.json_schema import Draft4RequestValidator
 from connexion.validators import (
     VALIDATOR_MAP,
     JSONRequestBodyValidator,
@@ -53,7 +54,7 @@ class AllErrorsParameterValidator(ParameterValidator):
             return None
         if value is None:
             return "is required" if param.get("required") else None
-        checker = Draft4Validator(param.get("schema", param), format_checker=_FORMATS)
+        checker = _cached(Draft4Validator, param.get("schema", param))
         errors = sorted(checker.iter_errors(value), key=lambda e: list(e.absolute_path))
         return errors[0].message if errors else None
 
@@ -76,6 +77,10 @@ class AllErrorsParameterValidator(ParameterValidator):
 
 
 class AllErrorsJSONBodyValidator(JSONRequestBodyValidator):
+    @property
+    def _validator(self):
+        return _cached(Draft4RequestValidator, self._schema)
+
     async def _parse(self, stream, scope) -> t.Any:
         raw = b"".join([message async for message in stream])
         try:
@@ -125,6 +130,20 @@ def _unstorable(value: t.Any, path: tuple = ()) -> t.Iterator[tuple[str, str]]:
 
 
 _FORMATS = Draft4Validator.FORMAT_CHECKER
+# Connexion builds a validator per request; building one costs more than using it.
+# The schemas are the spec's own objects, alive for the app's lifetime, so their
+# ids are stable keys (the entry also holds the schema, so an id is never reused).
+_VALIDATORS: dict[tuple[type, int], tuple[dict, t.Any]] = {}
+
+
+def _cached(validator_class: type, schema: dict):
+    key = (validator_class, id(schema))
+    entry = _VALIDATORS.get(key)
+    if entry is None or entry[0] is not schema:
+        entry = (schema, validator_class(schema, format_checker=_FORMATS))
+        _VALIDATORS[key] = entry
+    return entry[1]
+
 
 VALIDATORS = {
     **VALIDATOR_MAP,

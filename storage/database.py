@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from contextvars import ContextVar
+from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 _current: ContextVar[Database] = ContextVar("gatehouse_database")
@@ -44,6 +45,7 @@ class Database:
 
 def _build_engine(url: str, pool_size: int) -> Engine:
     if url.startswith("sqlite"):
+        _ensure_directory(url)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -54,6 +56,13 @@ def _build_engine(url: str, pool_size: int) -> Engine:
         pool_pre_ping=True,  # a database that was briefly away costs one retry, not an error
         pool_recycle=1800,
     )
+
+
+def _ensure_directory(url: str) -> None:
+    """SQLite creates the file but not its folder (var/ on a fresh clone)."""
+    database = make_url(url).database
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
