@@ -1,0 +1,40 @@
+"""The README's signing recipes work as written (with the reader's key pasted in)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+
+
+def block(language: str, containing: str) -> str:
+    for body in re.findall(rf"```{language}\n(.*?)```", README, re.S):
+        if containing in body:
+            return body
+    raise AssertionError(f"README has no {language} block containing {containing!r}")
+
+
+def personalised(code: str, server, credentials) -> str:
+    return (
+        code.replace("ak_test_...", credentials.key)
+        .replace("sk_...", credentials.secret)
+        .replace("http://127.0.0.1:8000", server.url)
+    )
+
+
+def test_the_python_recipe_creates_a_product(server, tenant):
+    code = personalised(block("python", "hmac.new"), server, tenant)
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
+    assert run.returncode == 0, run.stderr
+    assert '"sku":"MUG-2"' in run.stdout.replace(" ", "")
+
+
+def test_the_curl_and_openssl_recipe_lists_products(server, tenant):
+    script = personalised(block("sh", "openssl dgst"), server, tenant)
+    run = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=30)
+    assert run.returncode == 0, run.stderr
+    assert '"pagination"' in run.stdout, run.stdout
+    assert '"perPage":5' in run.stdout.replace(" ", "")
