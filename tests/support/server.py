@@ -64,6 +64,14 @@ class LiveServer:
         return Credentials(org["id"], key["id"], key["key"], key["secret"])
 
     def start(self) -> LiveServer:
+        """Start, and wait until the health check answers 200."""
+        return self._start(healthy={200})
+
+    def start_without_waiting_for_health(self) -> LiveServer:
+        """Start, and wait only until the server answers (a health test may expect 503)."""
+        return self._start(healthy={200, 503})
+
+    def _start(self, healthy: set[int]) -> LiveServer:
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             [str(GATEHOUSE), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
@@ -77,7 +85,7 @@ class LiveServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited: {self.log_path.read_text()[-2000:]}")
             try:
-                if requests.get(f"{self.url}/api/health", timeout=1).status_code == 200:
+                if requests.get(f"{self.url}/api/health", timeout=3).status_code in healthy:
                     return self
             except requests.ConnectionError:
                 time.sleep(0.2)
