@@ -54,10 +54,11 @@ def build_services(settings: Settings) -> Services:
     return Services(settings, database, keyring, authenticator, redis)
 
 
-def create_app(settings: Settings | None = None, services: Services | None = None) -> FlaskApp:
+def create_app(settings: Settings | None = None) -> FlaskApp:
+    """The ASGI app; with no settings, read from the environment (`uvicorn --factory`)."""
     settings = settings or Settings.from_env()
     configure_logging(settings.log_level, settings.log_json)
-    services = services or build_services(settings)
+    services = build_services(settings)
     app = FlaskApp(
         __name__,
         strict_validation=True,
@@ -84,8 +85,3 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         BodyBufferMiddleware, MiddlewarePosition.BEFORE_SECURITY, max_bytes=settings.max_body_bytes
     )
     return app
-
-
-def create_app_from_env() -> FlaskApp:
-    """Factory for `uvicorn --factory` and several worker processes."""
-    return create_app(Settings.from_env())

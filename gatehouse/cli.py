@@ -56,7 +56,7 @@ def serve(host: str, port: int, workers: int) -> None:
             _announce(issued, host, port)
     database.dispose()
     uvicorn.run(
-        "gatehouse.app:create_app_from_env",
+        "gatehouse.app:create_app",
         factory=True,
         host=host,
         port=port,
