@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from gatehouse.credentials import MODES, TIERS, IssuedKey, Keyring
+from gatehouse.credentials import MODES, SCOPES, TIERS, IssuedKey, Keyring, parse_scopes
 from gatehouse.settings import Settings
 from storage import Database, UnitOfWork
 from storage.clock import rfc3339, utcnow
@@ -63,6 +63,9 @@ def serve(host: str, port: int, workers: int) -> None:
         workers=workers,
         access_log=False,
         log_level="warning",
+        # IP allowlists judge the socket's peer; uvicorn would otherwise take the
+        # client address from X-Forwarded-For on loopback, which anyone can write.
+        proxy_headers=False,
     )
 
 
@@ -128,15 +131,31 @@ def keys() -> None:
 @click.option("--tier", type=click.Choice(TIERS), default="free", show_default=True)
 @click.option("--mode", type=click.Choice(MODES), default="test", show_default=True)
 @click.option("--expires-in-days", type=click.IntRange(min=1), default=365, show_default=True)
+@click.option(
+    "--scopes",
+    "scopes_text",
+    default=",".join(SCOPES),
+    help="Comma-separated scopes  [default: all]",
+)
 @json_option
-def keys_create(org_id, name, tier, mode, expires_in_days, as_json) -> None:
+def keys_create(org_id, name, tier, mode, expires_in_days, scopes_text, as_json) -> None:
     """Create an API key; its secret is shown this once."""
+    try:
+        scopes = parse_scopes(scopes_text)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--scopes") from error
     settings, database = _open()
     with UnitOfWork(database.session_factory) as uow:
         if uow.organizations.get(org_id) is None:
             raise click.ClickException(f"No organization {org_id}.")
         issued = Keyring(settings.resolved_secret_key()).issue(
-            uow, org_id, name=name, mode=mode, tier=tier, expires_in_days=expires_in_days
+            uow,
+            org_id,
+            name=name,
+            mode=mode,
+            tier=tier,
+            scopes=scopes,
+            expires_in_days=expires_in_days,
         )
         uow.commit()
     data = {**_key_json(issued.record), "key": issued.key, "secret": issued.secret}
@@ -225,6 +244,8 @@ def _key_json(record) -> dict:
         "mode": record.mode,
         "tier": record.tier,
         "status": record.status,
+        "scopes": list(record.scopes),
+        "ipAllowlist": record.ip_allowlist,
         "createdAt": rfc3339(record.created_at),
         "expiresAt": rfc3339(record.expires_at) if record.expires_at else None,
         "lastUsedAt": rfc3339(record.last_used_at) if record.last_used_at else None,

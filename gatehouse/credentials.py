@@ -1,79 +1,47 @@
-"""API keys: issuing them, finding them by hash, keeping their secrets encrypted."""
+"""Credentials at the gateway: the key catalogue (from storage), scopes on the CLI, last use."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 import time
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from threading import Lock
 
-from cryptography.fernet import Fernet
-
 from storage import UnitOfWork
-from storage.clock import utcnow
-from storage.ids import new_id
-from storage.models import ApiKey
+from storage.keys import (
+    DEFAULT_EXPIRY_DAYS,
+    MODES,
+    SCOPES,
+    TIERS,
+    IssuedKey,
+    Keyring,
+    hash_key,
+    key_status,
+)
 
-TIERS = ("free", "pro", "enterprise")
-MODES = ("test", "live")
-DEFAULT_EXPIRY_DAYS = 365
+__all__ = [
+    "DEFAULT_EXPIRY_DAYS",
+    "MODES",
+    "SCOPES",
+    "TIERS",
+    "IssuedKey",
+    "Keyring",
+    "LastUsedRecorder",
+    "hash_key",
+    "key_status",
+    "parse_scopes",
+]
 
 
-@dataclass(frozen=True)
-class IssuedKey:
-    """A key as created: the only moment its full key and secret exist in clear."""
-
-    record: ApiKey
-    key: str
-    secret: str
-
-
-def hash_key(key: str) -> str:
-    # Keys are 192 random bits, so a fast hash is enough to make the table useless to a thief.
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-class Keyring:
-    """Issues keys and opens their stored secrets with the server's Fernet key."""
-
-    def __init__(self, fernet_key: bytes) -> None:
-        self._fernet = Fernet(fernet_key)
-
-    def issue(
-        self,
-        uow: UnitOfWork,
-        organization_id: str,
-        *,
-        name: str = "Default key",
-        mode: str = "test",
-        tier: str = "free",
-        expires_in_days: int | None = DEFAULT_EXPIRY_DAYS,
-    ) -> IssuedKey:
-        if mode not in MODES or tier not in TIERS:
-            raise ValueError(f"mode must be one of {MODES} and tier one of {TIERS}")
-        key = f"ak_{mode}_{secrets.token_urlsafe(24)}"
-        secret = f"sk_{secrets.token_urlsafe(32)}"
-        now = utcnow()
-        record = ApiKey(
-            id=new_id("key"),
-            organization_id=organization_id,
-            name=name,
-            prefix=key[:16],
-            key_hash=hash_key(key),
-            secret_ciphertext=self._fernet.encrypt(secret.encode()).decode(),
-            mode=mode,
-            tier=tier,
-            status="active",
-            created_at=now,
-            expires_at=now + timedelta(days=expires_in_days) if expires_in_days else None,
+def parse_scopes(text: str) -> list[str]:
+    """`a,b,c` as a list of catalogue scopes; ValueError naming any unknown one."""
+    wanted = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [scope for scope in wanted if scope not in SCOPES]
+    if unknown or not wanted:
+        raise ValueError(
+            f"unknown scopes: {', '.join(unknown) or '(none given)'}; "
+            f"choose from {', '.join(SCOPES)}"
         )
-        uow.api_keys.add(record)
-        return IssuedKey(record=record, key=key, secret=secret)
-
-    def secret_of(self, record: ApiKey) -> str:
-        return self._fernet.decrypt(record.secret_ciphertext.encode()).decode()
+    return wanted
 
 
 class LastUsedRecorder:

@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 
 from gatehouse.routes import MethodIndex
 from handlers import envelope
-from handlers.errors import NotFound
+from handlers.errors import Conflict, Forbidden, NotFound, Unprocessable
 from storage.clock import rfc3339, utcnow
 from storage.errors import DuplicateError
 
@@ -82,6 +82,9 @@ class ErrorResponder:
         app.add_error_handler(ProblemException, self.problem)
         app.add_error_handler(HTTPException, self.http_exception)
         app.add_error_handler(NotFound, self.not_found)
+        app.add_error_handler(Forbidden, self.forbidden)
+        app.add_error_handler(Conflict, self.conflict)
+        app.add_error_handler(Unprocessable, self.unprocessable)
         app.add_error_handler(DuplicateError, self.duplicate)
         app.add_error_handler(OperationalError, self.database_unavailable)
         app.add_error_handler(Exception, self.unexpected)
@@ -109,6 +112,15 @@ class ErrorResponder:
 
     async def not_found(self, _request, exc: NotFound):
         return self.respond(404, str(exc))
+
+    async def forbidden(self, _request, exc: Forbidden):
+        return self.respond(403, str(exc))
+
+    async def conflict(self, _request, exc: Conflict):
+        return self.respond(409, str(exc))
+
+    async def unprocessable(self, _request, exc: Unprocessable):
+        return self.respond(422, str(exc), {exc.field: exc.reason})
 
     async def duplicate(self, _request, exc: DuplicateError):
         return self.respond(

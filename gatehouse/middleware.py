@@ -14,6 +14,7 @@ from gatehouse.security import RAW_BODY_KEY
 from handlers import envelope
 from storage import bind_database
 from storage.ids import new_id
+from storage.keys import bind_keyring
 
 CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 access_log = structlog.get_logger("gatehouse.access")
@@ -43,6 +44,7 @@ class RequestContextMiddleware:
         envelope.request_id.set(request_id)
         bind_database(self.services.database)
         bind_services(self.services)
+        bind_keyring(self.services.keyring)
         extra_headers = [
             (b"x-request-id", request_id.encode()),
             (b"x-api-version", api_version(scope["path"]).encode()),

@@ -7,6 +7,7 @@ itself, so BodyBufferMiddleware hands over the raw bytes in the ASGI scope.
 
 from __future__ import annotations
 
+import ipaddress
 import time
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from connexion.exceptions import OAuthProblem
 
 from gatehouse.context import current_services
 from gatehouse.credentials import Keyring, LastUsedRecorder, hash_key
+from gatehouse.errors import ApiError
 from gatehouse.signing import sign, signature_matches
 from storage import Database, UnitOfWork
 from storage.clock import rfc3339, utcnow
@@ -30,6 +32,7 @@ class SignedRequest:
     method: str
     target: str
     body: bytes
+    client_ip: str | None = None
 
 
 class Authenticator:
@@ -57,6 +60,9 @@ class Authenticator:
             expected = sign(secret, timestamp, request.method, request.target, request.body)
             if not signature_matches(expected, request.signature):
                 raise OAuthProblem(detail="The X-API-Signature does not match the request.")
+            # Only after the signature: an address check must not reveal which keys exist.
+            if not address_allowed(request.client_ip, record.ip_allowlist):
+                raise ApiError(403, "This key is not allowed from this address.")
             if self.last_used.due(record.id):
                 self.last_used.record(uow, record.id, now)
                 uow.commit()
@@ -65,7 +71,7 @@ class Authenticator:
                 "key_id": record.id,
                 "mode": record.mode,
                 "tier": record.tier,
-                "scope": [],
+                "scope": list(record.scopes),
             }
 
 
@@ -84,6 +90,22 @@ def _checked_timestamp(value: str | None, tolerance: int) -> str:
     return value
 
 
+def address_allowed(client_ip: str | None, allowlist: list[str] | None) -> bool:
+    if not allowlist:
+        return True
+    if client_ip is None:
+        return False
+    try:
+        address = ipaddress.ip_address(client_ip)
+    except ValueError:
+        return False
+    return any(address in ipaddress.ip_network(cidr, strict=False) for cidr in allowlist)
+
+
+def missing_scopes(required: list[str] | None, granted: list[str]) -> list[str]:
+    return [scope for scope in required or () if scope not in granted]
+
+
 def request_target(scope) -> str:
     """The path and query exactly as the client sent them."""
     path = scope.get("raw_path") or scope["path"].encode()
@@ -92,9 +114,14 @@ def request_target(scope) -> str:
     return f"{target}?{query.decode('latin-1')}" if query else target
 
 
-async def verify_signed_api_key(apikey: str, request) -> dict:
-    """x-apikeyInfoFunc of SignedApiKey."""
+async def verify_signed_api_key(apikey: str, request, required_scopes=None) -> dict:
+    """x-apikeyInfoFunc of SignedApiKey: authenticate, then check the operation's scopes.
+
+    Connexion hands over the scopes listed in the operation's security
+    requirement, so the spec is the one place that says who may call what.
+    """
     scope = request.scope
+    client = scope.get("client")
     signed = SignedRequest(
         key=apikey,
         timestamp=request.headers.get("X-Timestamp"),
@@ -102,7 +129,14 @@ async def verify_signed_api_key(apikey: str, request) -> dict:
         method=scope["method"],
         target=request_target(scope),
         body=scope.get(RAW_BODY_KEY, b""),
+        # The socket's peer, never X-Forwarded-For, which any client can write.
+        client_ip=client[0] if client else None,
     )
     authenticator: Authenticator = current_services().authenticator
     # The lookup is blocking database I/O: keep it off the event loop.
-    return await anyio.to_thread.run_sync(authenticator.authenticate, signed)
+    principal = await anyio.to_thread.run_sync(authenticator.authenticate, signed)
+    missing = missing_scopes(required_scopes, principal["scope"])
+    if missing:
+        noun = "scope" if len(missing) == 1 else "scopes"
+        raise ApiError(403, f"This key lacks the {noun} {', '.join(missing)}.")
+    return principal

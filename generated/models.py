@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 from typing import Annotated, Literal
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel
 from typing_extensions import TypeAliasType
 
 
@@ -180,6 +180,276 @@ class ProductList(BaseModel):
     )
     data: list[Product]
     pagination: Pagination
+
+
+class Cidr(RootModel[str]):
+    root: Annotated[
+        str,
+        Field(
+            description="An IPv4 network in CIDR notation; host bits are cleared when stored.",
+            examples=["203.0.113.0/24"],
+            pattern="^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])/(3[0-2]|[12]?[0-9])$",
+        ),
+    ]
+
+
+class ApiKeyInput(BaseModel):
+    """
+    A key to issue.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    name: Annotated[
+        str,
+        Field(
+            description="Not blank; no NUL characters.",
+            examples=["Warehouse sync"],
+            max_length=200,
+            min_length=1,
+            pattern="^[^\\x00]*[^\\s\\x00][^\\x00]*$",
+        ),
+    ]
+    mode: Annotated[
+        Literal["test", "live"] | None,
+        Field(
+            description="`test` keys (`ak_test_...`) for development, `live` keys (`ak_live_...`) for production."
+        ),
+    ] = None
+    tier: Annotated[
+        Literal["free", "pro", "enterprise"] | None,
+        Field(description="The commercial tier, which sets rate limits and features."),
+    ] = None
+    scopes: Annotated[
+        list[
+            Literal[
+                "products:read",
+                "products:write",
+                "orders:read",
+                "orders:write",
+                "customers:read",
+                "customers:write",
+                "inventory:read",
+                "inventory:write",
+                "webhooks:manage",
+                "keys:manage",
+                "usage:read",
+            ]
+        ]
+        | None,
+        Field(
+            description="The key's scopes; the calling key's own if left out. None the caller lacks."
+        ),
+    ] = None
+    expires_in_days: Annotated[
+        int, Field(alias="expiresInDays", description="Days until the key expires.", ge=1, le=3650)
+    ] = 365
+    ip_allowlist: Annotated[
+        list[Cidr] | None,
+        Field(
+            alias="ipAllowlist",
+            description="Networks the key may be used from (enterprise tier only).",
+            max_length=50,
+            min_length=1,
+        ),
+    ] = None
+
+
+class ApiKeyUpdate(BaseModel):
+    """
+    The changeable fields of a key.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    name: Annotated[
+        str,
+        Field(
+            description="Not blank; no NUL characters.",
+            max_length=200,
+            min_length=1,
+            pattern="^[^\\x00]*[^\\s\\x00][^\\x00]*$",
+        ),
+    ]
+    scopes: list[
+        Literal[
+            "products:read",
+            "products:write",
+            "orders:read",
+            "orders:write",
+            "customers:read",
+            "customers:write",
+            "inventory:read",
+            "inventory:write",
+            "webhooks:manage",
+            "keys:manage",
+            "usage:read",
+        ]
+    ]
+    ip_allowlist: Annotated[
+        list[Cidr] | None,
+        Field(
+            alias="ipAllowlist",
+            description="Networks the key may be used from (enterprise tier only); null or absent for anywhere.",
+            max_length=50,
+            min_length=1,
+        ),
+    ] = None
+
+
+class ApiKey(BaseModel):
+    """
+    An API key as shown after creation (never the key or its secret).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(examples=["key_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"])]
+    name: str
+    prefix: Annotated[
+        str,
+        Field(
+            description="The first characters of the key, to recognise it by.",
+            examples=["ak_test_Xy3kP9q"],
+        ),
+    ]
+    mode: Annotated[
+        Literal["test", "live"],
+        Field(
+            description="`test` keys (`ak_test_...`) for development, `live` keys (`ak_live_...`) for production."
+        ),
+    ]
+    tier: Annotated[
+        Literal["free", "pro", "enterprise"],
+        Field(description="The commercial tier, which sets rate limits and features."),
+    ]
+    scopes: list[
+        Literal[
+            "products:read",
+            "products:write",
+            "orders:read",
+            "orders:write",
+            "customers:read",
+            "customers:write",
+            "inventory:read",
+            "inventory:write",
+            "webhooks:manage",
+            "keys:manage",
+            "usage:read",
+        ]
+    ]
+    status: Annotated[
+        Literal["active", "revoked", "expired"],
+        Field(
+            description="`expired` keys are past `expiresAt`; `revoked` ones were revoked or regenerated."
+        ),
+    ]
+    created_at: Annotated[AwareDatetime, Field(alias="createdAt")]
+    last_used_at: Annotated[AwareDatetime | None, Field(alias="lastUsedAt")]
+    expires_at: Annotated[AwareDatetime | None, Field(alias="expiresAt")]
+    ip_allowlist: Annotated[list[Cidr] | None, Field(alias="ipAllowlist")]
+
+
+class ApiKeyResponse(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: ApiKey
+    meta: ResponseMeta
+
+
+class ApiKeyList(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: list[ApiKey]
+    pagination: Pagination
+
+
+class NewApiKey(BaseModel):
+    """
+    A key just issued, with the key and its secret, shown this once.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(examples=["key_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"])]
+    name: str
+    prefix: Annotated[
+        str,
+        Field(
+            description="The first characters of the key, to recognise it by.",
+            examples=["ak_test_Xy3kP9q"],
+        ),
+    ]
+    mode: Annotated[
+        Literal["test", "live"],
+        Field(
+            description="`test` keys (`ak_test_...`) for development, `live` keys (`ak_live_...`) for production."
+        ),
+    ]
+    tier: Annotated[
+        Literal["free", "pro", "enterprise"],
+        Field(description="The commercial tier, which sets rate limits and features."),
+    ]
+    scopes: list[
+        Literal[
+            "products:read",
+            "products:write",
+            "orders:read",
+            "orders:write",
+            "customers:read",
+            "customers:write",
+            "inventory:read",
+            "inventory:write",
+            "webhooks:manage",
+            "keys:manage",
+            "usage:read",
+        ]
+    ]
+    status: Annotated[
+        Literal["active", "revoked", "expired"],
+        Field(
+            description="`expired` keys are past `expiresAt`; `revoked` ones were revoked or regenerated."
+        ),
+    ]
+    created_at: Annotated[AwareDatetime, Field(alias="createdAt")]
+    last_used_at: Annotated[AwareDatetime | None, Field(alias="lastUsedAt")]
+    expires_at: Annotated[AwareDatetime | None, Field(alias="expiresAt")]
+    ip_allowlist: Annotated[list[Cidr] | None, Field(alias="ipAllowlist")]
+    key: Annotated[
+        str,
+        Field(
+            description="The whole key, for `X-API-Key`. Shown only now.",
+            examples=["ak_test_Xy3kP9qL2mN8vB4cR7tW1zA5"],
+        ),
+    ]
+    secret: Annotated[
+        str,
+        Field(
+            description="The signing secret. Shown only now; it is stored encrypted.",
+            examples=["sk_Q2w3E4r5T6y7U8i9O0pA1sD2fG3hJ4kL5zX6cV7bN8m"],
+        ),
+    ]
+
+
+class NewApiKeyResponse(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: NewApiKey
+    meta: ResponseMeta
 
 
 class Error(BaseModel):

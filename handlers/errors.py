@@ -6,3 +6,20 @@ class NotFound(Exception):
 
     def __init__(self, kind: str, resource_id: str) -> None:
         super().__init__(f"No {kind} {resource_id}.")
+
+
+class Forbidden(Exception):
+    """The caller is who it says, but may not do this (a scope it lacks, for instance)."""
+
+
+class Conflict(Exception):
+    """The request cannot apply to the resource in its current state."""
+
+
+class Unprocessable(Exception):
+    """Well-formed input that breaks a business rule; `field` names the input at fault."""
+
+    def __init__(self, field: str, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.reason = reason

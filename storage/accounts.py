@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import false, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import ApiKey, Organization
+from storage.paging import Page, paginate
+
+
+@dataclass(frozen=True)
+class ApiKeySearch:
+    """What a key list asks for; `now` decides which keys count as expired."""
+
+    now: datetime
+    statuses: tuple[str, ...] = ()
+    mode: str | None = None
+    page: int = 1
+    per_page: int = 20
 
 
 class OrganizationRepository:
@@ -37,6 +50,22 @@ class ApiKeyRepository:
     def get_by_hash(self, key_hash: str) -> ApiKey | None:
         return self.session.scalar(select(ApiKey).where(ApiKey.key_hash == key_hash))
 
+    def get_for(self, organization_id: str, key_id: str) -> ApiKey | None:
+        """The key, if it belongs to the organization: another's is as missing as none."""
+        return self.session.scalar(
+            select(ApiKey).where(ApiKey.organization_id == organization_id, ApiKey.id == key_id)
+        )
+
+    def search(self, organization_id: str, query: ApiKeySearch) -> Page[ApiKey]:
+        statement = select(ApiKey).where(ApiKey.organization_id == organization_id)
+        if query.statuses:
+            statement = statement.where(or_(*(_in_status(s, query.now) for s in query.statuses)))
+        if query.mode:
+            statement = statement.where(ApiKey.mode == query.mode)
+        # Newest first; the id (a ULID) breaks ties so pages never overlap.
+        statement = statement.order_by(ApiKey.created_at.desc(), ApiKey.id.desc())
+        return paginate(self.session, statement, page=query.page, per_page=query.per_page)
+
     def list_for(self, organization_id: str) -> list[ApiKey]:
         statement = (
             select(ApiKey).where(ApiKey.organization_id == organization_id).order_by(ApiKey.id)
@@ -52,3 +81,15 @@ class ApiKeyRepository:
             .where((ApiKey.last_used_at.is_(None)) | (ApiKey.last_used_at < stale))
             .values(last_used_at=moment)
         )
+
+
+def _in_status(status: str, now: datetime):
+    """The condition for one computed status (see storage.keys.key_status)."""
+    unexpired = (ApiKey.expires_at.is_(None)) | (ApiKey.expires_at > now)
+    if status == "revoked":
+        return ApiKey.status == "revoked"
+    if status == "expired":
+        return (ApiKey.status != "revoked") & (ApiKey.expires_at <= now)
+    if status == "active":
+        return (ApiKey.status != "revoked") & unexpired
+    return false()

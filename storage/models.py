@@ -54,6 +54,9 @@ class ApiKey(Base):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    scopes: Mapped[list[str]] = mapped_column(JSON)
+    # CIDR strings; None means any address.
+    ip_allowlist: Mapped[list[str] | None] = mapped_column(JSON)
 
 
 class Product(Base):

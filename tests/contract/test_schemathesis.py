@@ -37,6 +37,13 @@ def test_contract_holds(spec, server, backend, tmp_path):
             server.url + base_path,
             "--checks",
             "all",
+            # DELETE /api-keys/{keyId} revokes, and a revoked key stays readable
+            # (status `revoked`) by design, which ST301 "deleted resource still
+            # available" reports. Per-operation check settings do not reach the
+            # stateful phase (schemathesis 4.32), so the check is off for the run;
+            # products' delete-then-404 is asserted in test_products.py.
+            "--exclude-checks",
+            "use_after_free",
             "--phases",
             "examples,coverage,fuzzing,stateful",
             "--max-examples",

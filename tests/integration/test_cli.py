@@ -104,3 +104,21 @@ def test_secret_is_stored_encrypted_and_key_only_hashed(server, live_key):
     assert row["key_hash"] == hashlib.sha256(live_key["key"].encode()).hexdigest()
     fernet = Fernet(settings_of(server).resolved_secret_key())
     assert fernet.decrypt(row["secret_ciphertext"].encode()).decode() == live_key["secret"]
+
+
+def test_keys_carry_every_scope_by_default(live_key):
+    assert len(live_key["scopes"]) == 11 and "keys:manage" in live_key["scopes"]
+
+
+def test_keys_create_with_scopes(server, org):
+    made = server.cli("keys", "create", "--org", org["id"], "--scopes", "orders:read,products:read")
+    assert made["scopes"] == ["products:read", "orders:read"]  # catalogue order
+    listed = {k["id"]: k for k in server.cli("keys", "list", "--org", org["id"])}
+    assert listed[made["id"]]["scopes"] == ["products:read", "orders:read"]
+
+
+def test_keys_create_refuses_an_unknown_scope(server, org):
+    done = run_cli(server, "keys", "create", "--org", org["id"], "--scopes", "products:read,root")
+    assert done.returncode == 2
+    assert "unknown scopes: root" in done.stderr
+    assert "Traceback" not in done.stderr

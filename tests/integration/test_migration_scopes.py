@@ -1,0 +1,48 @@
+"""Migration 0002: keys issued before scopes existed keep every permission they had."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from storage import Database
+from storage.keys import SCOPES
+from storage.migrate import upgrade
+from storage.models import ApiKey
+from tests.support.services import fresh_postgres_database
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def empty_database(request, tmp_path):
+    if request.param == "sqlite":
+        database = Database(f"sqlite:///{tmp_path / 'old.db'}", pool_size=1)
+        yield database
+        database.dispose()
+        return
+    with fresh_postgres_database() as url:
+        database = Database(url, pool_size=1)
+        yield database
+        database.dispose()
+
+
+def test_existing_keys_get_every_scope_and_no_allowlist(empty_database):
+    upgrade(empty_database, "0001")
+    with empty_database.engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO organizations VALUES ('org_1', 'Old', '2024-01-01T00:00:00+00:00')")
+        )
+        connection.execute(
+            text(
+                "INSERT INTO api_keys (id, organization_id, name, prefix, key_hash,"
+                " secret_ciphertext, mode, tier, status, created_at)"
+                " VALUES ('key_1', 'org_1', 'Old key', 'ak_test_x', 'h', 'c', 'test', 'free',"
+                " 'active', '2024-01-01T00:00:00+00:00')"
+            )
+        )
+
+    upgrade(empty_database)
+
+    with empty_database.session() as session:
+        key = session.get(ApiKey, "key_1")
+        assert key.scopes == list(SCOPES)
+        assert key.ip_allowlist is None
