@@ -12,7 +12,6 @@ from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 from redis import Redis
 
-from gatehouse.credentials import Keyring
 from gatehouse.errors import ErrorResponder
 from gatehouse.logging import configure_logging
 from gatehouse.middleware import (
@@ -25,6 +24,7 @@ from gatehouse.security import Authenticator
 from gatehouse.settings import Settings
 from gatehouse.validation import VALIDATORS
 from storage import Database
+from storage.keys import Keyring
 
 SPECS = Path(__file__).resolve().parent.parent / "generated" / "openapi"
 # Each bundled document, where it is served, and its Swagger UI. The more

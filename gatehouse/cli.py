@@ -12,11 +12,12 @@ import sys
 
 import click
 
-from gatehouse.credentials import MODES, SCOPES, TIERS, IssuedKey, Keyring, parse_scopes
+from gatehouse.credentials import parse_scopes
 from gatehouse.settings import Settings
 from storage import Database, UnitOfWork
 from storage.clock import rfc3339, utcnow
 from storage.ids import new_id
+from storage.keys import MODES, SCOPES, TIERS, IssuedKey, Keyring
 from storage.migrate import upgrade
 from storage.models import Organization
 

@@ -1,4 +1,7 @@
-"""Credentials at the gateway: the key catalogue (from storage), scopes on the CLI, last use."""
+"""Credentials at the gateway: scopes as typed on the CLI, and recording last use.
+
+Issuing keys and the scope catalogue live in storage.keys; import them from there.
+"""
 
 from __future__ import annotations
 
@@ -7,29 +10,7 @@ from datetime import datetime, timedelta
 from threading import Lock
 
 from storage import UnitOfWork
-from storage.keys import (
-    DEFAULT_EXPIRY_DAYS,
-    MODES,
-    SCOPES,
-    TIERS,
-    IssuedKey,
-    Keyring,
-    hash_key,
-    key_status,
-)
-
-__all__ = [
-    "DEFAULT_EXPIRY_DAYS",
-    "MODES",
-    "SCOPES",
-    "TIERS",
-    "IssuedKey",
-    "Keyring",
-    "LastUsedRecorder",
-    "hash_key",
-    "key_status",
-    "parse_scopes",
-]
+from storage.keys import SCOPES
 
 
 def parse_scopes(text: str) -> list[str]:

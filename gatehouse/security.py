@@ -15,11 +15,12 @@ import anyio
 from connexion.exceptions import OAuthProblem
 
 from gatehouse.context import current_services
-from gatehouse.credentials import Keyring, LastUsedRecorder, hash_key
+from gatehouse.credentials import LastUsedRecorder
 from gatehouse.errors import ApiError
 from gatehouse.signing import sign, signature_matches
 from storage import Database, UnitOfWork
 from storage.clock import rfc3339, utcnow
+from storage.keys import Keyring, hash_key
 
 RAW_BODY_KEY = "gatehouse.raw_body"
 

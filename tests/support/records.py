@@ -12,9 +12,9 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from gatehouse.credentials import Keyring
 from gatehouse.settings import Settings
 from storage import Database, UnitOfWork
+from storage.keys import Keyring
 from storage.models import ApiKey
 from tests.support.server import Credentials
 

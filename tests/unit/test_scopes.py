@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 import yaml
 
-from gatehouse.credentials import SCOPES, parse_scopes
+from gatehouse.credentials import parse_scopes
 from gatehouse.security import address_allowed, missing_scopes
 from scripts.generate import ROOT
 from storage.clock import utcnow
-from storage.keys import key_status
+from storage.keys import SCOPES, key_status
 from storage.models import ApiKey
 
 
