@@ -12,6 +12,7 @@ from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 from redis import Redis
 
+from gatehouse.cors import ListedOriginsCORS
 from gatehouse.errors import ErrorResponder
 from gatehouse.logging import configure_logging
 from gatehouse.middleware import (
@@ -19,9 +20,12 @@ from gatehouse.middleware import (
     BundledSpecMiddleware,
     RequestContextMiddleware,
 )
+from gatehouse.people import PeopleServices, people_services
 from gatehouse.routes import MethodIndex
 from gatehouse.security import Authenticator
 from gatehouse.settings import Settings
+from gatehouse.tokens import TokenService, token_service
+from gatehouse.usage import UsageRecorder
 from gatehouse.validation import VALIDATORS
 from storage import Database
 from storage.keys import Keyring
@@ -32,6 +36,8 @@ SPECS = Path(__file__).resolve().parent.parent / "generated" / "openapi"
 APIS = (
     ("v1.json", "/api/v1", SwaggerUIOptions(swagger_ui_path="/ui")),
     ("system.json", "/api", SwaggerUIOptions(serve_spec=False, swagger_ui=False)),
+    # RFC 8615's fixed locations (the JWKS), outside /api.
+    ("wellknown.json", "/.well-known", SwaggerUIOptions(serve_spec=False, swagger_ui=False)),
 )
 
 
@@ -44,6 +50,9 @@ class Services:
     keyring: Keyring
     authenticator: Authenticator
     redis: Redis | None
+    tokens: TokenService
+    usage: UsageRecorder
+    people: PeopleServices
 
 
 def build_services(settings: Settings) -> Services:
@@ -51,7 +60,16 @@ def build_services(settings: Settings) -> Services:
     keyring = Keyring(settings.resolved_secret_key())
     authenticator = Authenticator(database, keyring, settings.signature_tolerance_seconds)
     redis = Redis.from_url(settings.redis_url, socket_timeout=2) if settings.redis_url else None
-    return Services(settings, database, keyring, authenticator, redis)
+    return Services(
+        settings=settings,
+        database=database,
+        keyring=keyring,
+        authenticator=authenticator,
+        redis=redis,
+        tokens=token_service(settings, database, keyring),
+        usage=UsageRecorder(database, interval_seconds=settings.usage_flush_seconds),
+        people=people_services(settings),
+    )
 
 
 def create_app(settings: Settings | None = None) -> FlaskApp:
@@ -66,6 +84,8 @@ def create_app(settings: Settings | None = None) -> FlaskApp:
         pythonic_params=True,
         validator_map=VALIDATORS,
         jsonifier=Jsonifier(json, separators=(",", ":"), ensure_ascii=False),
+        # Usage counts are flushed in the background while serving, and once at shutdown.
+        lifespan=services.usage.running,
     )
     methods = MethodIndex()
     bundles = {}
@@ -80,6 +100,13 @@ def create_app(settings: Settings | None = None) -> FlaskApp:
     app.add_middleware(
         RequestContextMiddleware, MiddlewarePosition.BEFORE_EXCEPTION, services=services
     )
+    if settings.cors_origins:
+        # Inside the request context (preflights get X-Request-Id) and outside the
+        # error handlers (errors get CORS headers), before routing (a preflight is
+        # not a declared operation).
+        app.add_middleware(
+            ListedOriginsCORS, MiddlewarePosition.BEFORE_EXCEPTION, origins=settings.cors_origins
+        )
     app.add_middleware(BundledSpecMiddleware, MiddlewarePosition.BEFORE_SWAGGER, documents=bundles)
     app.add_middleware(
         BodyBufferMiddleware, MiddlewarePosition.BEFORE_SECURITY, max_bytes=settings.max_body_bytes

@@ -13,13 +13,18 @@ import sys
 import click
 
 from gatehouse.credentials import parse_scopes
+from gatehouse.members import grant_role
+from gatehouse.people import people_services
 from gatehouse.settings import Settings
+from gatehouse.tokens import token_service
 from storage import Database, UnitOfWork
+from storage.clients import issue_client
 from storage.clock import rfc3339, utcnow
 from storage.ids import new_id
 from storage.keys import MODES, SCOPES, TIERS, IssuedKey, Keyring
 from storage.migrate import upgrade
 from storage.models import Organization
+from storage.roles import ROLES
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 
@@ -64,8 +69,9 @@ def serve(host: str, port: int, workers: int) -> None:
         workers=workers,
         access_log=False,
         log_level="warning",
-        # IP allowlists judge the socket's peer; uvicorn would otherwise take the
-        # client address from X-Forwarded-For on loopback, which anyone can write.
+        # The client address stays the socket's peer: uvicorn would otherwise take
+        # it from X-Forwarded-For on loopback, which anyone can write. Proxies we
+        # trust are configured with GATEHOUSE_TRUSTED_PROXIES (gatehouse.client_address).
         proxy_headers=False,
     )
 
@@ -201,6 +207,94 @@ def keys_list(org_id: str, as_json: bool) -> None:
         _emit(as_json, [_key_json(k) for k in found], lines or f"No keys for {org_id}.")
 
 
+@main.group()
+def clients() -> None:
+    """OAuth clients (client credentials grant)."""
+
+
+@clients.command("create")
+@click.option("--org", "org_id", required=True, help="The organization's id (org_...).")
+@click.option("--name", default="CLI client", show_default=True)
+@click.option("--mode", type=click.Choice(MODES), default="test", show_default=True)
+@click.option(
+    "--scopes",
+    "scopes_text",
+    default=",".join(SCOPES),
+    help="Comma-separated scopes  [default: all]",
+)
+@json_option
+def clients_create(org_id, name, mode, scopes_text, as_json) -> None:
+    """Register an OAuth client; its secret is shown this once."""
+    try:
+        scopes = parse_scopes(scopes_text)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--scopes") from error
+    _, database = _open()
+    with UnitOfWork(database.session_factory) as uow:
+        if uow.organizations.get(org_id) is None:
+            raise click.ClickException(f"No organization {org_id}.")
+        issued = issue_client(uow, org_id, name=name, mode=mode, scopes=scopes)
+        uow.commit()
+    data = {**_client_json(issued.record), "clientSecret": issued.secret}
+    text = (
+        f"Registered {issued.record.mode}-mode OAuth client for {org_id}.\n"
+        f"  client_id:     {issued.record.id}\n  client_secret: {issued.secret}\n"
+        "The secret is shown only now; keep it safe."
+    )
+    _emit(as_json, data, text)
+
+
+@clients.command("list")
+@click.option("--org", "org_id", required=True)
+@json_option
+def clients_list(org_id: str, as_json: bool) -> None:
+    """List an organization's OAuth clients (never their secrets)."""
+    _, database = _open()
+    with UnitOfWork(database.session_factory) as uow:
+        # Print before leaving: the unit of work's rollback expires what it loaded.
+        found = uow.oauth_clients.list_for(org_id)
+        lines = "\n".join(f"{c.id}  {c.mode:4}  {c.status:8}  {c.name}" for c in found)
+        _emit(as_json, [_client_json(c) for c in found], lines or f"No clients for {org_id}.")
+
+
+@clients.command("revoke")
+@click.argument("client_id")
+@json_option
+def clients_revoke(client_id: str, as_json: bool) -> None:
+    """Revoke a client; its tokens are refused from the next request on."""
+    _, database = _open()
+    with UnitOfWork(database.session_factory) as uow:
+        client = uow.oauth_clients.get(client_id)
+        if client is None:
+            raise click.ClickException(f"No OAuth client {client_id}.")
+        if client.status != "revoked":
+            client.status, client.revoked_at = "revoked", utcnow()
+        uow.commit()
+    _emit(as_json, _client_json(client), f"Revoked {client_id}.")
+
+
+@main.group("jwt")
+def jwt_keys() -> None:
+    """The RS256 keys that sign access tokens."""
+
+
+@jwt_keys.command("rotate")
+@json_option
+def jwt_rotate(as_json: bool) -> None:
+    """Make a new signing key; the previous ones verify until their tokens expire."""
+    settings, database = _open()
+    keys = token_service(settings, database, Keyring(settings.resolved_secret_key())).keys
+    with UnitOfWork(database.session_factory) as uow:
+        record = keys.rotate(uow)
+        uow.commit()
+    data = {"kid": record.id, "createdAt": rfc3339(record.created_at)}
+    _emit(
+        as_json,
+        data,
+        f"New signing key {record.id}; earlier keys verify until their tokens expire.",
+    )
+
+
 def _new_org(uow: UnitOfWork, name: str) -> Organization:
     org = Organization(id=new_id("org"), name=name, created_at=utcnow())
     uow.organizations.add(org)
@@ -236,6 +330,19 @@ def _org_json(org: Organization) -> dict:
     return {"id": org.id, "name": org.name, "createdAt": rfc3339(org.created_at)}
 
 
+def _client_json(record) -> dict:
+    return {
+        "id": record.id,
+        "organizationId": record.organization_id,
+        "name": record.name,
+        "mode": record.mode,
+        "status": record.status,
+        "scopes": list(record.scopes),
+        "createdAt": rfc3339(record.created_at),
+        "revokedAt": rfc3339(record.revoked_at) if record.revoked_at else None,
+    }
+
+
 def _key_json(record) -> dict:
     return {
         "id": record.id,
@@ -251,3 +358,52 @@ def _key_json(record) -> dict:
         "expiresAt": rfc3339(record.expires_at) if record.expires_at else None,
         "lastUsedAt": rfc3339(record.last_used_at) if record.last_used_at else None,
     }
+
+
+@main.group()
+def users() -> None:
+    """People (portal accounts) and their roles in organizations."""
+
+
+@users.command("add")
+@click.option("--org", "org_id", required=True, help="The organization's id (org_...).")
+@click.option("--email", required=True)
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--name", default=None, help="For a new person (default: the address's local part).")
+@json_option
+def users_add(org_id: str, email: str, role: str, name: str | None, as_json: bool) -> None:
+    """Give a person a role in an organization; a new person is mailed an invitation."""
+    settings, database = _open()
+    people = people_services(settings)
+    with UnitOfWork(database.session_factory) as uow:
+        try:
+            added = grant_role(uow, people, org_id, email, role, name)
+        except (LookupError, ValueError) as error:
+            raise click.ClickException(str(error)) from error
+        uow.commit()
+    if added.invitation is not None:
+        people.mailer.send(added.invitation)
+    data = {
+        "userId": added.user.id,
+        "email": added.user.email,
+        "organizationId": org_id,
+        "role": added.membership.role,
+        "invited": added.invitation is not None,
+    }
+    text = f"{added.user.email} ({added.user.id}) is {role} of {org_id}." + (
+        "\nAn invitation to choose a password was mailed." if added.invitation else ""
+    )
+    _emit(as_json, data, text)
+
+
+@users.command("list")
+@click.option("--org", "org_id", required=True)
+@json_option
+def users_list(org_id: str, as_json: bool) -> None:
+    """List an organization's people and their roles."""
+    _, database = _open()
+    with UnitOfWork(database.session_factory) as uow:
+        found = [(uow.users.get(m.user_id), m) for m in uow.users.members_of(org_id)]
+        data = [{"userId": u.id, "email": u.email, "role": m.role} for u, m in found]
+        lines = "\n".join(f"{u.id}  {m.role:9}  {u.email}" for u, m in found)
+        _emit(as_json, data, lines or f"No people in {org_id}.")

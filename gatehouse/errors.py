@@ -36,18 +36,28 @@ CODES = {
 
 # Connexion's own wording, where ours says more to an integrator.
 REWORDED = {
-    "No authorization token provided": "The X-API-Key header is missing.",
+    "No authorization token provided": (
+        "No credentials were sent: sign the request with an X-API-Key, "
+        "or send an Authorization: Bearer access token."
+    ),
 }
 
 
 class ApiError(Exception):
     """An error answer raised by the gateway itself (authentication, body limits)."""
 
-    def __init__(self, status: int, message: str, details: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        details: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.details = details
+        self.headers = headers
 
 
 def error_body(status: int, message: str, details: dict[str, str] | None, docs_url: str) -> dict:
@@ -90,15 +100,28 @@ class ErrorResponder:
         app.add_error_handler(Exception, self.unexpected)
 
     async def api_error(self, _request, exc: ApiError):
-        return self.respond(exc.status, exc.message, exc.details)
+        return self.respond(exc.status, exc.message, exc.details, exc.headers)
 
-    async def problem(self, _request, exc: ProblemException):
+    async def problem(self, request, exc: ProblemException):
         if exc.status >= 500:
             log.error("server problem", status=exc.status, detail=exc.detail)
             return self.respond(exc.status, HTTPStatus(exc.status).phrase + ".")
         message = REWORDED.get(exc.detail, exc.detail) or exc.title or "The request failed."
         details = getattr(exc, "details", None)
+        if exc.status == 400 and self.methods.speaks_oauth(request.url.path):
+            return self.oauth_invalid_request(_sentence(message), details)
         return self.respond(exc.status, _sentence(message), details, exc.headers)
+
+    def oauth_invalid_request(self, message: str, details: dict | None) -> ConnexionResponse:
+        """A malformed request to an OAuth endpoint, answered as RFC 6749 section 5.2 says."""
+        described = " ".join([message, *(f"{k}: {v}." for k, v in (details or {}).items())])
+        body = {"error": "invalid_request", "error_description": described}
+        return ConnexionResponse(
+            status_code=400,
+            body=json.dumps(body).encode(),
+            mimetype="application/json",
+            headers={"Cache-Control": "no-store", "Pragma": "no-cache"},
+        )
 
     async def http_exception(self, request, exc: HTTPException):
         if exc.status_code == 404:

@@ -11,6 +11,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from gatehouse.context import bind_services
 from gatehouse.errors import ApiError
 from gatehouse.security import RAW_BODY_KEY
+from gatehouse.usage import credential_of
 from handlers import envelope
 from storage import bind_database
 from storage.ids import new_id
@@ -26,7 +27,8 @@ def api_version(path: str) -> str:
 
 
 class RequestContextMiddleware:
-    """Outermost: gives each request its id, services and database, and logs it.
+    """Outermost: gives each request its id, services and database, logs it, and
+    counts it toward the usage of the credential it was made with.
 
     It sits outside Connexion's exception handling, so the headers it adds are
     on every answer, errors included.
@@ -51,6 +53,10 @@ class RequestContextMiddleware:
         ]
         started = time.perf_counter()
         status = 500
+        attribution = self.services.usage.begin_request()
+        # Made here, so that Connexion's security layer fills this very dict even
+        # when a layer below passes on a copy of the scope.
+        connexion_context = scope.setdefault("extensions", {}).setdefault("connexion_context", {})
 
         async def send_with_headers(message: Message) -> None:
             nonlocal status
@@ -62,6 +68,9 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_headers)
         finally:
+            credential = credential_of(attribution, connexion_context.get("token_info"))
+            if credential is not None:
+                self.services.usage.record(credential, status)
             access_log.info(
                 "request",
                 request_id=request_id,

@@ -14,10 +14,12 @@ from dataclasses import dataclass
 import anyio
 from connexion.exceptions import OAuthProblem
 
+from gatehouse.client_address import client_address_of, parse_address, within
 from gatehouse.context import current_services
 from gatehouse.credentials import LastUsedRecorder
 from gatehouse.errors import ApiError
 from gatehouse.signing import sign, signature_matches
+from gatehouse.usage import attribute
 from storage import Database, UnitOfWork
 from storage.clock import rfc3339, utcnow
 from storage.keys import Keyring, hash_key
@@ -50,6 +52,7 @@ class Authenticator:
             record = uow.api_keys.get_by_hash(hash_key(request.key))
             if record is None:
                 raise OAuthProblem(detail="The API key is not recognised.")
+            attribute(record.id)  # from here on, even a refusal counts in the key's usage
             if record.status != "active":
                 raise OAuthProblem(detail="The API key has been revoked.")
             now = utcnow()
@@ -69,6 +72,8 @@ class Authenticator:
                 uow.commit()
             return {
                 "sub": record.organization_id,
+                "org": record.organization_id,
+                "kind": "api_key",
                 "key_id": record.id,
                 "mode": record.mode,
                 "tier": record.tier,
@@ -94,17 +99,22 @@ def _checked_timestamp(value: str | None, tolerance: int) -> str:
 def address_allowed(client_ip: str | None, allowlist: list[str] | None) -> bool:
     if not allowlist:
         return True
-    if client_ip is None:
+    address = parse_address(client_ip)
+    if address is None:
         return False
-    try:
-        address = ipaddress.ip_address(client_ip)
-    except ValueError:
-        return False
-    return any(address in ipaddress.ip_network(cidr, strict=False) for cidr in allowlist)
+    return within(address, (ipaddress.ip_network(cidr, strict=False) for cidr in allowlist))
 
 
 def missing_scopes(required: list[str] | None, granted: list[str]) -> list[str]:
     return [scope for scope in required or () if scope not in granted]
+
+
+def require_scopes(required: list[str] | None, granted: list[str], *, holder: str) -> None:
+    """403 naming every scope the operation requires that the credential lacks."""
+    missing = missing_scopes(required, granted)
+    if missing:
+        noun = "scope" if len(missing) == 1 else "scopes"
+        raise ApiError(403, f"This {holder} lacks the {noun} {', '.join(missing)}.")
 
 
 def request_target(scope) -> str:
@@ -122,7 +132,7 @@ async def verify_signed_api_key(apikey: str, request, required_scopes=None) -> d
     requirement, so the spec is the one place that says who may call what.
     """
     scope = request.scope
-    client = scope.get("client")
+    services = current_services()
     signed = SignedRequest(
         key=apikey,
         timestamp=request.headers.get("X-Timestamp"),
@@ -130,14 +140,11 @@ async def verify_signed_api_key(apikey: str, request, required_scopes=None) -> d
         method=scope["method"],
         target=request_target(scope),
         body=scope.get(RAW_BODY_KEY, b""),
-        # The socket's peer, never X-Forwarded-For, which any client can write.
-        client_ip=client[0] if client else None,
+        # The socket's peer; X-Forwarded-For only when that peer is a trusted proxy.
+        client_ip=client_address_of(scope, services.settings.trusted_proxies),
     )
-    authenticator: Authenticator = current_services().authenticator
+    authenticator: Authenticator = services.authenticator
     # The lookup is blocking database I/O: keep it off the event loop.
     principal = await anyio.to_thread.run_sync(authenticator.authenticate, signed)
-    missing = missing_scopes(required_scopes, principal["scope"])
-    if missing:
-        noun = "scope" if len(missing) == 1 else "scopes"
-        raise ApiError(403, f"This key lacks the {noun} {', '.join(missing)}.")
+    require_scopes(required_scopes, principal["scope"], holder="key")
     return principal

@@ -8,6 +8,9 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
+from gatehouse.client_address import Network, parse_networks
+from gatehouse.cors import parse_origins
+
 
 def _bool(value: str | None, default: bool) -> bool:
     if value is None or value == "":
@@ -30,6 +33,25 @@ class Settings:
     log_level: str = "INFO"
     log_json: bool = False
     db_pool_size: int = 10
+    # Browser origins allowed to call the API (CORS); none means no CORS headers at all.
+    cors_origins: tuple[str, ...] = ()
+    # Proxies whose X-Forwarded-For is believed when judging a client's address.
+    trusted_proxies: tuple[Network, ...] = ()
+    # How often each process adds its in-memory usage counts to the database.
+    usage_flush_seconds: float = 1.0
+    # Access tokens (JWT): who issues them, for whom, and for how long.
+    jwt_issuer: str = "https://gatehouse.dev"
+    jwt_audience: str = "gatehouse-api"
+    access_token_ttl_seconds: int = 3600
+    # Clock difference tolerated between the process that issued a token and the one checking it.
+    jwt_leeway_seconds: int = 30
+    # People: where mailed links point (the portal), and how often sign-in and
+    # password resets may fail or be asked for (limits' notation, moving window).
+    public_url: str = "http://127.0.0.1:8000"
+    login_limit_per_account: str = "5 per 15 minutes"
+    login_limit_per_address: str = "20 per 15 minutes"
+    reset_limit_per_account: str = "5 per hour"
+    reset_limit_per_address: str = "20 per hour"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -49,6 +71,30 @@ class Settings:
             log_level=env.get("GATEHOUSE_LOG_LEVEL", "INFO").upper(),
             log_json=_bool(env.get("GATEHOUSE_LOG_JSON"), False),
             db_pool_size=int(env.get("GATEHOUSE_DB_POOL_SIZE", cls.db_pool_size)),
+            cors_origins=parse_origins(env.get("GATEHOUSE_CORS_ORIGINS", "")),
+            trusted_proxies=parse_networks(env.get("GATEHOUSE_TRUSTED_PROXIES", "")),
+            usage_flush_seconds=float(
+                env.get("GATEHOUSE_USAGE_FLUSH_SECONDS", cls.usage_flush_seconds)
+            ),
+            jwt_issuer=env.get("GATEHOUSE_JWT_ISSUER") or cls.jwt_issuer,
+            jwt_audience=env.get("GATEHOUSE_JWT_AUDIENCE") or cls.jwt_audience,
+            access_token_ttl_seconds=int(
+                env.get("GATEHOUSE_ACCESS_TOKEN_TTL", cls.access_token_ttl_seconds)
+            ),
+            jwt_leeway_seconds=int(env.get("GATEHOUSE_JWT_LEEWAY", cls.jwt_leeway_seconds)),
+            public_url=(env.get("GATEHOUSE_PUBLIC_URL") or cls.public_url).rstrip("/"),
+            login_limit_per_account=env.get(
+                "GATEHOUSE_LOGIN_LIMIT_PER_ACCOUNT", cls.login_limit_per_account
+            ),
+            login_limit_per_address=env.get(
+                "GATEHOUSE_LOGIN_LIMIT_PER_ADDRESS", cls.login_limit_per_address
+            ),
+            reset_limit_per_account=env.get(
+                "GATEHOUSE_RESET_LIMIT_PER_ACCOUNT", cls.reset_limit_per_account
+            ),
+            reset_limit_per_address=env.get(
+                "GATEHOUSE_RESET_LIMIT_PER_ADDRESS", cls.reset_limit_per_address
+            ),
         )
 
     def resolved_secret_key(self) -> bytes:

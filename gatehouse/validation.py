@@ -10,6 +10,7 @@ from connexion.exceptions import BadRequestProblem
 from connexion.json_schema import Draft4RequestValidator
 from connexion.validators import (
     VALIDATOR_MAP,
+    FormDataValidator,
     JSONRequestBodyValidator,
     ParameterValidator,
 )
@@ -129,6 +130,17 @@ def _unstorable(value: t.Any, path: tuple = ()) -> t.Iterator[tuple[str, str]]:
             yield from _unstorable(item, (*path, index))
 
 
+class FormBodyValidator(FormDataValidator):
+    """Form bodies (the OAuth endpoints): unknown parameters are ignored, not refused.
+
+    RFC 6749 section 3.2 requires it; JSON bodies get the same through their
+    schemas, which leave `additionalProperties` open.
+    """
+
+    def _validate_params_strictly(self, data: dict) -> None:
+        return None
+
+
 _FORMATS = Draft4Validator.FORMAT_CHECKER
 # Connexion builds a validator per request; building one costs more than using it.
 # The schemas are the spec's own objects, alive for the app's lifetime, so their
@@ -148,5 +160,11 @@ def _cached(validator_class: type, schema: dict):
 VALIDATORS = {
     **VALIDATOR_MAP,
     "parameter": AllErrorsParameterValidator,
-    "body": MediaTypeDict({**VALIDATOR_MAP["body"], "*/*json": AllErrorsJSONBodyValidator}),
+    "body": MediaTypeDict(
+        {
+            **VALIDATOR_MAP["body"],
+            "*/*json": AllErrorsJSONBodyValidator,
+            "application/x-www-form-urlencoded": FormBodyValidator,
+        }
+    ),
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel
 from typing_extensions import TypeAliasType
+from datetime import date as date_aliased
 
 
 class ErrorBody(BaseModel):
@@ -85,7 +86,7 @@ class ProductInput(BaseModel):
     sku: Annotated[
         str,
         Field(
-            description="Stock keeping unit, unique within the organization.",
+            description="Stock keeping unit, unique within the organization and mode.",
             examples=["TSHIRT-M-BLUE"],
             pattern="^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
         ),
@@ -186,9 +187,9 @@ class Cidr(RootModel[str]):
     root: Annotated[
         str,
         Field(
-            description="An IPv4 network in CIDR notation; host bits are cleared when stored.",
+            description="An IPv4 or IPv6 network in CIDR notation (`203.0.113.0/24`,\n`2001:db8::/32`, `::1/128`); host bits are cleared when stored. IPv6 is\nwritten in colon notation (no embedded dotted IPv4). A client reaching the\nserver over IPv6 with an IPv4-mapped address (`::ffff:203.0.113.7`) is\njudged by its IPv4 address.\n",
             examples=["203.0.113.0/24"],
-            pattern="^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])/(3[0-2]|[12]?[0-9])$",
+            pattern="^(((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])/(3[0-2]|[12]?[0-9])|(([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,7}:|([0-9A-Fa-f]{1,4}:){1,6}:[0-9A-Fa-f]{1,4}|([0-9A-Fa-f]{1,4}:){1,5}(:[0-9A-Fa-f]{1,4}){1,2}|([0-9A-Fa-f]{1,4}:){1,4}(:[0-9A-Fa-f]{1,4}){1,3}|([0-9A-Fa-f]{1,4}:){1,3}(:[0-9A-Fa-f]{1,4}){1,4}|([0-9A-Fa-f]{1,4}:){1,2}(:[0-9A-Fa-f]{1,4}){1,5}|[0-9A-Fa-f]{1,4}:(:[0-9A-Fa-f]{1,4}){1,6}|:((:[0-9A-Fa-f]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$",
         ),
     ]
 
@@ -450,6 +451,835 @@ class NewApiKeyResponse(BaseModel):
     )
     data: NewApiKey
     meta: ResponseMeta
+
+
+class OAuthClientInput(BaseModel):
+    """
+    An OAuth client to register for the client credentials grant.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    name: Annotated[
+        str,
+        Field(
+            description="Not blank; no NUL characters.",
+            examples=["Reporting service"],
+            max_length=200,
+            min_length=1,
+            pattern="^[^\\x00]*[^\\s\\x00][^\\x00]*$",
+        ),
+    ]
+    mode: Annotated[
+        Literal["test", "live"] | None,
+        Field(
+            description="`test` keys (`ak_test_...`) for development, `live` keys (`ak_live_...`) for production."
+        ),
+    ] = None
+    scopes: Annotated[
+        list[
+            Literal[
+                "products:read",
+                "products:write",
+                "orders:read",
+                "orders:write",
+                "customers:read",
+                "customers:write",
+                "inventory:read",
+                "inventory:write",
+                "webhooks:manage",
+                "keys:manage",
+                "usage:read",
+            ]
+        ]
+        | None,
+        Field(
+            description="The client's scopes; the caller's own if left out. None the caller lacks."
+        ),
+    ] = None
+
+
+class OAuthClient(BaseModel):
+    """
+    A registered OAuth client (never its secret).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[
+        str, Field(description="The `client_id`.", examples=["cli_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"])
+    ]
+    name: str
+    mode: Annotated[
+        Literal["test", "live"],
+        Field(
+            description="`test` keys (`ak_test_...`) for development, `live` keys (`ak_live_...`) for production."
+        ),
+    ]
+    scopes: list[
+        Literal[
+            "products:read",
+            "products:write",
+            "orders:read",
+            "orders:write",
+            "customers:read",
+            "customers:write",
+            "inventory:read",
+            "inventory:write",
+            "webhooks:manage",
+            "keys:manage",
+            "usage:read",
+        ]
+    ]
+    status: Annotated[
+        Literal["active", "revoked"],
+        Field(
+            description="`revoked` clients can no longer obtain tokens, and their tokens are refused."
+        ),
+    ]
+    created_at: Annotated[AwareDatetime, Field(alias="createdAt")]
+    revoked_at: Annotated[AwareDatetime | None, Field(alias="revokedAt")]
+
+
+class OAuthClientResponse(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: OAuthClient
+    meta: ResponseMeta
+
+
+class OAuthClientList(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: list[OAuthClient]
+    pagination: Pagination
+
+
+class NewOAuthClient(BaseModel):
+    """
+    A client just registered (or given a new secret), with its secret, shown this once.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[
+        str, Field(description="The `client_id`.", examples=["cli_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"])
+    ]
+    name: str
+    mode: Annotated[
+        Literal["test", "live"],
+        Field(
+            description="`test` keys (`ak_test_...`) for development, `live` keys (`ak_live_...`) for production."
+        ),
+    ]
+    scopes: list[
+        Literal[
+            "products:read",
+            "products:write",
+            "orders:read",
+            "orders:write",
+            "customers:read",
+            "customers:write",
+            "inventory:read",
+            "inventory:write",
+            "webhooks:manage",
+            "keys:manage",
+            "usage:read",
+        ]
+    ]
+    status: Annotated[
+        Literal["active", "revoked"],
+        Field(
+            description="`revoked` clients can no longer obtain tokens, and their tokens are refused."
+        ),
+    ]
+    created_at: Annotated[AwareDatetime, Field(alias="createdAt")]
+    revoked_at: Annotated[AwareDatetime | None, Field(alias="revokedAt")]
+    client_secret: Annotated[
+        str,
+        Field(
+            alias="clientSecret",
+            description="The `client_secret`. Shown only now; it is stored as a hash.",
+            examples=["cs_Q2w3E4r5T6y7U8i9O0pA1sD2fG3hJ4kL5zX6cV7bN8m"],
+        ),
+    ]
+
+
+class NewOAuthClientResponse(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: NewOAuthClient
+    meta: ResponseMeta
+
+
+class UsageCounts(BaseModel):
+    """
+    Requests and, of those, errors (answers of status 400 or above).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    requests: Annotated[int, Field(examples=[1200], ge=0)]
+    errors: Annotated[int, Field(examples=[3], ge=0)]
+
+
+class KeyUsageDay(BaseModel):
+    """
+    One UTC day of a key's usage.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    date: Annotated[date_aliased, Field(examples=["2024-01-01"])]
+    requests: Annotated[int, Field(examples=[1200], ge=0)]
+    errors: Annotated[int, Field(examples=[3], ge=0)]
+
+
+class KeyUsage(BaseModel):
+    """
+    A key's usage over a range of UTC days.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    key_id: Annotated[str, Field(alias="keyId", examples=["key_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"])]
+    from_: Annotated[
+        date_aliased, Field(alias="from", description="The first day of the range, inclusive.")
+    ]
+    to: Annotated[date_aliased, Field(description="The last day of the range, inclusive.")]
+    last_used_at: Annotated[
+        AwareDatetime | None,
+        Field(
+            alias="lastUsedAt",
+            description="The key's last successful use, to the minute; null if never used.",
+        ),
+    ]
+    totals: UsageCounts
+    days: Annotated[list[KeyUsageDay], Field(description="Every day of the range, oldest first.")]
+
+
+class KeyUsageResponse(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: KeyUsage
+    meta: ResponseMeta
+
+
+class RegisterInput(BaseModel):
+    """
+    A new account and the organization it will own.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    email: Annotated[
+        str,
+        Field(
+            description="An email address (`name@domain`); matched without regard to case.",
+            examples=["ada@example.com"],
+            max_length=320,
+            min_length=3,
+            pattern="^[^\\s@\\x00]+@[^\\s@\\x00]+$",
+        ),
+    ]
+    password: Annotated[
+        str,
+        Field(
+            description="At least 12 characters and not the account's email address. Any\ncharacters may be used; only an Argon2 hash of it is stored.\n",
+            examples=["correct horse battery staple"],
+            max_length=1024,
+            min_length=12,
+        ),
+    ]
+    name: Annotated[
+        str,
+        Field(
+            description="Not blank; no NUL characters.",
+            examples=["Ada Lovelace"],
+            max_length=200,
+            min_length=1,
+            pattern="^[^\\x00]*[^\\s\\x00][^\\x00]*$",
+        ),
+    ]
+    organization_name: Annotated[
+        str,
+        Field(
+            alias="organizationName",
+            description="The new organization's name. Not blank; no NUL characters.",
+            examples=["Analytical Engines Ltd"],
+            max_length=200,
+            min_length=1,
+            pattern="^[^\\x00]*[^\\s\\x00][^\\x00]*$",
+        ),
+    ]
+
+
+class Accepted(BaseModel):
+    """
+    The request was taken; what happens next arrives by mail.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    message: Annotated[
+        str, Field(examples=["If the address can be registered, a message is on its way to it."])
+    ]
+
+
+class AcceptedResponse(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: Accepted
+    meta: ResponseMeta
+
+
+class LoginInput(BaseModel):
+    """
+    A person's credentials, and which organization and mode to act in.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    email: Annotated[
+        str,
+        Field(
+            description="An email address (`name@domain`); matched without regard to case.",
+            examples=["ada@example.com"],
+            max_length=320,
+            min_length=3,
+            pattern="^[^\\s@\\x00]+@[^\\s@\\x00]+$",
+        ),
+    ]
+    password: Annotated[
+        str,
+        Field(
+            description="The account's password.",
+            examples=["correct horse battery staple"],
+            max_length=1024,
+            min_length=1,
+        ),
+    ]
+    totp: Annotated[
+        str | None,
+        Field(
+            description="The current 6-digit code of the authenticator app; required once MFA is on.",
+            examples=["492039"],
+            pattern="^[0-9]{6}$",
+        ),
+    ] = None
+    organization_id: Annotated[
+        str | None,
+        Field(
+            alias="organizationId",
+            description="The organization to act in, for a person who belongs to several; the\nfirst one joined if left out.\n",
+            examples=["org_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"],
+            pattern="^org_[0-9A-HJKMNP-TV-Z]{26}$",
+        ),
+    ] = None
+    mode: Annotated[
+        Literal["test", "live"] | None,
+        Field(
+            description="`test` keys (`ak_test_...`) for development, `live` keys (`ak_live_...`) for production."
+        ),
+    ] = None
+
+
+class TokenResponse(BaseModel):
+    """
+    An access token and a refresh token, in the shape of RFC 6749 section 5.1:
+    snake_case, as every OAuth client library expects (the one exception to
+    camelCase; see openapi/README.md).
+
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    access_token: Annotated[
+        str,
+        Field(description="A JWT (RS256) for `Authorization: Bearer`; lasts `expires_in` seconds."),
+    ]
+    token_type: Literal["Bearer"]
+    expires_in: Annotated[int, Field(examples=[3600], ge=1)]
+    refresh_token: Annotated[
+        str,
+        Field(description="Single use; exchange it for a new pair before it expires (30 days)."),
+    ]
+    scope: Annotated[
+        str,
+        Field(
+            description="The token's scopes, space-separated.",
+            examples=["products:read orders:read customers:read inventory:read usage:read"],
+        ),
+    ]
+
+
+class RefreshInput(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    refresh_token: Annotated[
+        str,
+        Field(
+            alias="refreshToken",
+            examples=["rt_Xq3vR8c1yB2nK7mP0wE5tZ9uA4sD6fG1hJ3kL8zC0vB"],
+            max_length=512,
+            min_length=1,
+            pattern="^[A-Za-z0-9_-]+$",
+        ),
+    ]
+
+
+class ForgotPasswordInput(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    email: Annotated[
+        str,
+        Field(
+            description="An email address (`name@domain`); matched without regard to case.",
+            examples=["ada@example.com"],
+            max_length=320,
+            min_length=3,
+            pattern="^[^\\s@\\x00]+@[^\\s@\\x00]+$",
+        ),
+    ]
+
+
+class ResetPasswordInput(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    token: Annotated[
+        str,
+        Field(
+            description="The token from a mailed link (the `token` query parameter of the link).",
+            examples=["Xq3vR8c1yB2nK7mP0wE5tZ9uA4sD6fG1hJ3kL8zC0vB"],
+            max_length=128,
+            min_length=20,
+            pattern="^[A-Za-z0-9_-]+$",
+        ),
+    ]
+    password: Annotated[
+        str,
+        Field(
+            description="At least 12 characters and not the account's email address. Any\ncharacters may be used; only an Argon2 hash of it is stored.\n",
+            examples=["correct horse battery staple"],
+            max_length=1024,
+            min_length=12,
+        ),
+    ]
+
+
+class VerifyEmailInput(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    token: Annotated[
+        str,
+        Field(
+            description="The token from a mailed link (the `token` query parameter of the link).",
+            examples=["Xq3vR8c1yB2nK7mP0wE5tZ9uA4sD6fG1hJ3kL8zC0vB"],
+            max_length=128,
+            min_length=20,
+            pattern="^[A-Za-z0-9_-]+$",
+        ),
+    ]
+
+
+class MfaSetup(BaseModel):
+    """
+    A TOTP secret awaiting confirmation by `POST /auth/mfa/verify`.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    secret: Annotated[
+        str,
+        Field(
+            description="The base32 secret, for typing into an authenticator app.",
+            examples=["JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"],
+        ),
+    ]
+    provisioning_uri: Annotated[
+        str,
+        Field(
+            alias="provisioningUri",
+            description="The `otpauth://` URI, for a QR code.",
+            examples=[
+                "otpauth://totp/Gatehouse:ada%40example.com?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Gatehouse"
+            ],
+        ),
+    ]
+
+
+class MfaSetupResponse(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: MfaSetup
+    meta: ResponseMeta
+
+
+class MfaVerifyInput(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    code: Annotated[
+        str,
+        Field(
+            description="The current 6-digit code of the authenticator app.",
+            examples=["492039"],
+            pattern="^[0-9]{6}$",
+        ),
+    ]
+
+
+class Membership(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    organization_id: Annotated[
+        str, Field(alias="organizationId", examples=["org_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"])
+    ]
+    organization_name: Annotated[
+        str, Field(alias="organizationName", examples=["Analytical Engines Ltd"])
+    ]
+    role: Annotated[
+        Literal["owner", "admin", "developer", "viewer"],
+        Field(
+            description="A person's role in an organization. `owner` and `admin` hold every scope\nand manage the organization's people; `developer` holds every scope;\n`viewer` holds only the `:read` scopes and `usage:read`.\n"
+        ),
+    ]
+
+
+class Me(BaseModel):
+    """
+    The signed-in person, the organization the token acts in, and its scopes.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(examples=["usr_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"])]
+    email: Annotated[str, Field(examples=["ada@example.com"])]
+    name: Annotated[str, Field(examples=["Ada Lovelace"])]
+    email_verified: Annotated[bool, Field(alias="emailVerified")]
+    mfa_enabled: Annotated[bool, Field(alias="mfaEnabled")]
+    created_at: Annotated[
+        AwareDatetime, Field(alias="createdAt", examples=["2024-01-01T00:00:00Z"])
+    ]
+    organization_id: Annotated[
+        str, Field(alias="organizationId", examples=["org_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"])
+    ]
+    role: Annotated[
+        Literal["owner", "admin", "developer", "viewer"],
+        Field(
+            description="A person's role in an organization. `owner` and `admin` hold every scope\nand manage the organization's people; `developer` holds every scope;\n`viewer` holds only the `:read` scopes and `usage:read`.\n"
+        ),
+    ]
+    scopes: list[
+        Literal[
+            "products:read",
+            "products:write",
+            "orders:read",
+            "orders:write",
+            "customers:read",
+            "customers:write",
+            "inventory:read",
+            "inventory:write",
+            "webhooks:manage",
+            "keys:manage",
+            "usage:read",
+        ]
+    ]
+    memberships: Annotated[
+        list[Membership], Field(description="Every organization the person belongs to.")
+    ]
+
+
+class MeResponse(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: Me
+    meta: ResponseMeta
+
+
+class Member(BaseModel):
+    """
+    A person's membership of the organization.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    user_id: Annotated[str, Field(alias="userId", examples=["usr_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"])]
+    email: Annotated[str, Field(examples=["grace@example.com"])]
+    name: Annotated[str, Field(examples=["Grace Hopper"])]
+    role: Annotated[
+        Literal["owner", "admin", "developer", "viewer"],
+        Field(
+            description="A person's role in an organization. `owner` and `admin` hold every scope\nand manage the organization's people; `developer` holds every scope;\n`viewer` holds only the `:read` scopes and `usage:read`.\n"
+        ),
+    ]
+    joined_at: Annotated[AwareDatetime, Field(alias="joinedAt", examples=["2024-01-01T00:00:00Z"])]
+
+
+class MemberInput(BaseModel):
+    """
+    A person to give a role in the organization.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    email: Annotated[
+        str,
+        Field(
+            description="An email address (`name@domain`); matched without regard to case.",
+            examples=["ada@example.com"],
+            max_length=320,
+            min_length=3,
+            pattern="^[^\\s@\\x00]+@[^\\s@\\x00]+$",
+        ),
+    ]
+    role: Annotated[
+        Literal["owner", "admin", "developer", "viewer"],
+        Field(
+            description="A person's role in an organization. `owner` and `admin` hold every scope\nand manage the organization's people; `developer` holds every scope;\n`viewer` holds only the `:read` scopes and `usage:read`.\n"
+        ),
+    ]
+    name: Annotated[
+        str | None,
+        Field(
+            description="Not blank; no NUL characters.",
+            examples=["Ada Lovelace"],
+            max_length=200,
+            min_length=1,
+            pattern="^[^\\x00]*[^\\s\\x00][^\\x00]*$",
+        ),
+    ] = None
+
+
+class MemberResponse(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: Member
+    meta: ResponseMeta
+
+
+class MemberList(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: list[Member]
+    pagination: Pagination
+
+
+class TokenRequest(BaseModel):
+    """
+    An access token request (RFC 6749 section 4.4 and 6), form-encoded or
+    JSON. The client authenticates with HTTP Basic (`client_id:client_secret`)
+    or with `client_id` and `client_secret` here. Parameters not listed are
+    ignored, as RFC 6749 section 3.2 requires.
+
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    grant_type: Annotated[
+        str,
+        Field(
+            description="`client_credentials` or `refresh_token`.", examples=["client_credentials"]
+        ),
+    ]
+    client_id: Annotated[
+        str | None,
+        Field(
+            description="The client's id, when not sent with HTTP Basic.",
+            examples=["cli_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"],
+        ),
+    ] = None
+    client_secret: Annotated[
+        str | None, Field(description="The client's secret, when not sent with HTTP Basic.")
+    ] = None
+    refresh_token: Annotated[
+        str | None, Field(description="For `refresh_token`, the refresh token to spend.")
+    ] = None
+    scope: Annotated[
+        str | None,
+        Field(
+            description="Space-separated scopes to narrow the token to (never beyond the\nclient's or the grant's); all of them if left out.\n",
+            examples=["products:read orders:read"],
+        ),
+    ] = None
+
+
+class TokenError(BaseModel):
+    """
+    An error of the token, revocation or introspection endpoint (RFC 6749 section 5.2).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    error: Literal[
+        "invalid_request",
+        "invalid_client",
+        "invalid_grant",
+        "invalid_scope",
+        "unsupported_grant_type",
+    ]
+    error_description: Annotated[
+        str | None, Field(description="What went wrong, for a person.")
+    ] = None
+
+
+class RefreshRequest(BaseModel):
+    """
+    A refresh (the `refresh_token` grant without `grant_type`), form-encoded
+    or JSON, with the client authenticated as for the token endpoint.
+    Parameters not listed are ignored.
+
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    refresh_token: Annotated[str, Field(description="The refresh token to spend.")]
+    client_id: Annotated[
+        str | None, Field(description="The client's id, when not sent with HTTP Basic.")
+    ] = None
+    client_secret: Annotated[
+        str | None, Field(description="The client's secret, when not sent with HTTP Basic.")
+    ] = None
+    scope: Annotated[
+        str | None, Field(description="Space-separated scopes to narrow the new access token to.")
+    ] = None
+
+
+class TokenRevocationRequest(BaseModel):
+    """
+    A token to revoke (RFC 7009), form-encoded or JSON, with the client
+    authenticated as for the token endpoint.
+
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    token: Annotated[str, Field(description="An access token or a refresh token of this client.")]
+    token_type_hint: Annotated[
+        str | None,
+        Field(
+            description="`access_token` or `refresh_token`; optional, the server tells them apart."
+        ),
+    ] = None
+    client_id: Annotated[
+        str | None, Field(description="The client's id, when not sent with HTTP Basic.")
+    ] = None
+    client_secret: Annotated[
+        str | None, Field(description="The client's secret, when not sent with HTTP Basic.")
+    ] = None
+
+
+class TokenIntrospectionRequest(BaseModel):
+    """
+    A token to describe (RFC 7662), form-encoded or JSON, with the client
+    authenticated as for the token endpoint.
+
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    token: Annotated[
+        str, Field(description="An access token or a refresh token of the client's organization.")
+    ]
+    token_type_hint: Annotated[
+        str | None, Field(description="`access_token` or `refresh_token`; optional.")
+    ] = None
+    client_id: Annotated[
+        str | None, Field(description="The client's id, when not sent with HTTP Basic.")
+    ] = None
+    client_secret: Annotated[
+        str | None, Field(description="The client's secret, when not sent with HTTP Basic.")
+    ] = None
+
+
+class TokenIntrospection(BaseModel):
+    """
+    What a token is (RFC 7662 section 2.2). Anything expired, revoked,
+    malformed, unknown or of another organization is just `{"active": false}`.
+
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    active: bool
+    token_type: Literal["Bearer", "refresh_token"] | None = None
+    scope: Annotated[
+        str | None, Field(description="The scopes the token carries now, space-separated.")
+    ] = None
+    client_id: str | None = None
+    sub: Annotated[str | None, Field(description="The client's or the user's id.")] = None
+    org: Annotated[str | None, Field(description="The organization's id.")] = None
+    mode: Literal["test", "live"] | None = None
+    exp: int | None = None
+    iat: int | None = None
+    iss: str | None = None
+    aud: str | None = None
+    jti: str | None = None
 
 
 class Error(BaseModel):

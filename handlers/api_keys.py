@@ -13,7 +13,8 @@ from datetime import datetime
 from generated.models import ApiKey as ApiKeyView
 from generated.models import ApiKeyInput, ApiKeyUpdate, Cidr
 from handlers import envelope
-from handlers.errors import Conflict, Forbidden, NotFound, Unprocessable
+from handlers.errors import Conflict, NotFound, Unprocessable
+from handlers.grants import grantable_scopes
 from storage import unit_of_work
 from storage.accounts import ApiKeySearch
 from storage.clock import rfc3339, utcnow
@@ -44,7 +45,7 @@ def get_api_key(user: str, key_id: str) -> dict:
 
 def create_api_key(user: str, token_info: dict, body: dict) -> tuple[dict, int]:
     wanted = ApiKeyInput.model_validate(body)
-    scopes = _grantable(wanted.scopes, token_info)
+    scopes = grantable_scopes(wanted.scopes, token_info)
     allowlist = _allowlist(wanted.ip_allowlist, wanted.tier or "free")
     with unit_of_work() as uow:
         issued = current_keyring().issue(
@@ -63,7 +64,7 @@ def create_api_key(user: str, token_info: dict, body: dict) -> tuple[dict, int]:
 
 def update_api_key(user: str, token_info: dict, key_id: str, body: dict) -> dict:
     wanted = ApiKeyUpdate.model_validate(body)
-    scopes = _grantable(wanted.scopes, token_info)
+    scopes = grantable_scopes(wanted.scopes, token_info)
     with unit_of_work() as uow:
         key = _existing(uow, user, key_id)
         key.ip_allowlist = _allowlist(wanted.ip_allowlist, key.tier)
@@ -117,18 +118,6 @@ def _not_self(token_info: dict, key_id: str, action: str) -> None:
     # A key that revoked itself would lock its holder out mid-conversation.
     if token_info.get("key_id") == key_id:
         raise Conflict(f"A key cannot {action} itself; use another key with keys:manage.")
-
-
-def _grantable(requested: list[str] | None, token_info: dict) -> list[str]:
-    """The scopes asked for (all the caller holds if none), refusing any it lacks."""
-    held = list(token_info.get("scope") or ())
-    if requested is None:
-        return held
-    lacking = [scope for scope in requested if scope not in held]
-    if lacking:
-        noun = "scope" if len(lacking) == 1 else "scopes"
-        raise Forbidden(f"This key cannot grant the {noun} {', '.join(lacking)} it lacks.")
-    return list(requested)
 
 
 def _allowlist(networks: list[Cidr] | None, tier: str) -> list[str] | None:

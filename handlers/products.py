@@ -1,6 +1,7 @@
-"""Products (FR-006): the catalogue of the caller's organization.
+"""Products (FR-006): the catalogue of the caller's organization and mode.
 
-Connexion passes `user`, the organization the request authenticated as.
+Connexion passes `token_info`, the principal the request authenticated as; its
+organization and mode (test or live) make the Partition every query stays in.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from storage import unit_of_work
 from storage.clock import rfc3339, utcnow
 from storage.ids import new_id
 from storage.models import Product
+from storage.partition import Partition
 from storage.products import ProductSearch
 
 DEFAULT_SORT = (("createdAt", "desc"),)
@@ -23,7 +25,7 @@ ALIASES = {field.alias or name: name for name, field in ProductView.model_fields
 
 
 def list_products(
-    user: str,
+    token_info: dict,
     page: int = 1,
     per_page: int = 20,
     q: str | None = None,
@@ -48,20 +50,21 @@ def list_products(
         per_page=per_page,
     )
     with unit_of_work() as uow:
-        result = uow.products.search(user, search)
+        result = uow.products.search(Partition.of(token_info), search)
         return envelope.page([_view(product, fields) for product in result.items], result)
 
 
-def get_product(user: str, product_id: str, fields: list[str] | None = None) -> dict:
+def get_product(token_info: dict, product_id: str, fields: list[str] | None = None) -> dict:
     with unit_of_work() as uow:
-        product = _existing(uow, user, product_id)
+        product = _existing(uow, Partition.of(token_info), product_id)
         return envelope.one(_view(product, fields))
 
 
-def create_product(user: str, body: dict) -> tuple[dict, int]:
+def create_product(token_info: dict, body: dict) -> tuple[dict, int]:
     wanted = ProductInput.model_validate(body)
     now = utcnow()
-    product = Product(id=new_id("prod"), organization_id=user, created_at=now)
+    product = Product(id=new_id("prod"), created_at=now)
+    Partition.of(token_info).stamp(product)
     _apply(product, wanted, now)
     with unit_of_work() as uow:
         uow.products.add(product)
@@ -69,27 +72,27 @@ def create_product(user: str, body: dict) -> tuple[dict, int]:
         return envelope.one(_view(product)), 201
 
 
-def update_product(user: str, product_id: str, body: dict) -> dict:
+def update_product(token_info: dict, product_id: str, body: dict) -> dict:
     wanted = ProductInput.model_validate(body)
     with unit_of_work() as uow:
-        product = _existing(uow, user, product_id)
+        product = _existing(uow, Partition.of(token_info), product_id)
         _apply(product, wanted, utcnow())
         uow.products.save(product)
         uow.commit()
         return envelope.one(_view(product))
 
 
-def delete_product(user: str, product_id: str) -> tuple[None, int]:
+def delete_product(token_info: dict, product_id: str) -> tuple[None, int]:
     with unit_of_work() as uow:
-        product = _existing(uow, user, product_id)
+        product = _existing(uow, Partition.of(token_info), product_id)
         # Kept, marked deleted: orders that name it must stay readable.
         product.deleted_at = utcnow()
         uow.commit()
     return None, 204
 
 
-def _existing(uow, organization_id: str, product_id: str) -> Product:
-    product = uow.products.get(organization_id, product_id)
+def _existing(uow, partition: Partition, product_id: str) -> Product:
+    product = uow.products.get(partition, product_id)
     if product is None:
         raise NotFound("product", product_id)
     return product

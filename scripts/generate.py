@@ -17,7 +17,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 REDOCLY = ROOT / "node_modules" / ".bin" / "redocly"
-SPECS = {"v1": "openapi/v1/openapi.yaml", "system": "openapi/system/openapi.yaml"}
+SPECS = {
+    "v1": "openapi/v1/openapi.yaml",
+    "system": "openapi/system/openapi.yaml",
+    "wellknown": "openapi/wellknown/openapi.yaml",
+}
 
 
 def bundle(source: str, target: Path) -> None:

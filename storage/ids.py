@@ -4,6 +4,11 @@ from ulid import ULID
 
 PREFIXES = frozenset(
     {"org", "prod", "cust", "order", "inv", "pay", "wh", "whd", "evt", "key", "req"}
+    # OAuth and JWT (issue 3): clients, signing keys, refresh-token families and
+    # tokens, access-token ids.
+    | {"cli", "jwk", "rtf", "rt", "tok"}
+    # People (issue 3): users.
+    | {"usr"}
 )
 
 

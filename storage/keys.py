@@ -7,13 +7,16 @@ import secrets
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from cryptography.fernet import Fernet
 
 from storage.clock import utcnow
 from storage.ids import new_id
 from storage.models import ApiKey
-from storage.uow import UnitOfWork
+
+if TYPE_CHECKING:  # the unit of work imports the repositories, which need SCOPES
+    from storage.uow import UnitOfWork
 
 TIERS = ("free", "pro", "enterprise")
 MODES = ("test", "live")
@@ -91,7 +94,7 @@ class Keyring:
             name=name,
             prefix=key[:16],
             key_hash=hash_key(key),
-            secret_ciphertext=self._fernet.encrypt(secret.encode()).decode(),
+            secret_ciphertext=self.encrypt(secret),
             mode=mode,
             tier=tier,
             status="active",
@@ -105,7 +108,14 @@ class Keyring:
         return IssuedKey(record=record, key=key, secret=secret)
 
     def secret_of(self, record: ApiKey) -> str:
-        return self._fernet.decrypt(record.secret_ciphertext.encode()).decode()
+        return self.decrypt(record.secret_ciphertext)
+
+    def encrypt(self, plaintext: str) -> str:
+        """Seal a secret for storage at rest (API key secrets, JWT signing keys)."""
+        return self._fernet.encrypt(plaintext.encode()).decode()
+
+    def decrypt(self, ciphertext: str) -> str:
+        return self._fernet.decrypt(ciphertext.encode()).decode()
 
 
 def bind_keyring(keyring: Keyring) -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, String, Text, text
+from sqlalchemy import JSON, BigInteger, Date, DateTime, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -62,20 +62,24 @@ class ApiKey(Base):
 class Product(Base):
     __tablename__ = "products"
     __table_args__ = (
-        # A deleted product frees its SKU; only live rows must be unique.
+        # A deleted product frees its SKU; only undeleted rows must be unique,
+        # per organization and mode (test and live catalogues are separate).
         Index(
-            "uq_products_org_sku_live",
+            "uq_products_org_mode_sku",
             "organization_id",
+            "mode",
             "sku",
             unique=True,
             sqlite_where=text("deleted_at IS NULL"),
             postgresql_where=text("deleted_at IS NULL"),
         ),
-        Index("ix_products_org_created", "organization_id", "created_at"),
+        Index("ix_products_org_mode_created", "organization_id", "mode", "created_at"),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     organization_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"))
+    # test | live: the mode of the credential that created it (storage.partition).
+    mode: Mapped[str] = mapped_column(String(8))
     sku: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
@@ -87,3 +91,151 @@ class Product(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+# --- OAuth 2.0 clients, refresh tokens and JWT signing keys (issue 3, migration 0003) ---
+
+
+class OAuthClient(Base):
+    """A machine client of the client-credentials grant; its secret is stored as a hash."""
+
+    __tablename__ = "oauth_clients"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)  # the public client_id
+    organization_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    mode: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(16))  # active | revoked
+    scopes: Mapped[list[str]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class TokenFamily(Base):
+    """One grant: every refresh token rotated from the first, and the access tokens they minted.
+
+    Access tokens name their family in the `sid` claim, so revoking the family
+    (logout, refresh-token reuse) refuses them too.
+    """
+
+    __tablename__ = "token_families"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    organization_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"), index=True)
+    client_id: Mapped[str | None] = mapped_column(ForeignKey("oauth_clients.id"), index=True)
+    # No foreign key: the users table belongs to a later revision (0004).
+    user_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    mode: Mapped[str] = mapped_column(String(8))
+    scopes: Mapped[list[str]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class RefreshToken(Base):
+    """An opaque, single-use refresh token, stored as its SHA-256."""
+
+    __tablename__ = "refresh_tokens"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    family_id: Mapped[str] = mapped_column(ForeignKey("token_families.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class RevokedAccessToken(Base):
+    """An access token revoked before its expiry (RFC 7009); kept until it would expire."""
+
+    __tablename__ = "revoked_access_tokens"
+
+    jti: Mapped[str] = mapped_column(String(40), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    revoked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SigningKey(Base):
+    """An RS256 key pair; the private half encrypted with the server's Fernet key.
+
+    The newest key without `rotated_at` signs. A rotated key still verifies
+    (and stays in the JWKS) until `verify_until`, when its last token expires.
+    """
+
+    __tablename__ = "signing_keys"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)  # the JWT `kid`
+    private_key_ciphertext: Mapped[str] = mapped_column(Text)
+    public_key_pem: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    rotated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    verify_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+# --- People: users, memberships with roles, one-time tokens (issue 3, migration 0004) ---
+
+
+class User(Base):
+    """A person who signs in to the portal; belongs to organizations through memberships."""
+
+    __tablename__ = "users"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    email: Mapped[str] = mapped_column(String(320))  # as the person typed it
+    # The lookup key (storage.users.canonical_email): one account per address, whatever its case.
+    email_canonical: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(Text)  # Argon2id, PHC string
+    status: Mapped[str] = mapped_column(String(16))  # active | disabled
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Fernet-sealed base32 TOTP secret; set by mfa/enable, in force once mfa_enabled_at is set.
+    totp_secret_ciphertext: Mapped[str | None] = mapped_column(Text)
+    mfa_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The last TOTP time step accepted: a code works once (RFC 6238 section 5.2).
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Membership(Base):
+    """A user's role in one organization (storage.roles maps roles to scopes)."""
+
+    __tablename__ = "memberships"
+
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    organization_id: Mapped[str] = mapped_column(
+        ForeignKey("organizations.id"), primary_key=True, index=True
+    )
+    role: Mapped[str] = mapped_column(String(16))  # owner | admin | developer | viewer
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class OneTimeToken(Base):
+    """A mailed link's token (verify email, reset password): stored as its SHA-256, used once."""
+
+    __tablename__ = "one_time_tokens"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(24))  # verify_email | reset_password
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+# --- Usage counters per credential (issue 3, migration 0005) ---
+
+
+class CredentialUsageDay(Base):
+    """Requests and errors of one credential (API key or OAuth client) on one UTC day.
+
+    Written only by gatehouse.usage's periodic flush, as additive upserts, so
+    any number of API processes add up.
+    """
+
+    __tablename__ = "credential_usage_days"
+
+    credential_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    requests: Mapped[int] = mapped_column(BigInteger)
+    errors: Mapped[int] = mapped_column(BigInteger)

@@ -1,4 +1,4 @@
-"""The catalogue: products of one organization at a time."""
+"""The catalogue: products of one organization and mode at a time (a Partition)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from storage.errors import DuplicateError
 from storage.models import Product
 from storage.paging import Page, paginate
+from storage.partition import Partition
 
 SORTABLE = {
     "name": Product.name,
@@ -52,15 +53,15 @@ class ProductRepository:
         try:
             self.session.flush()
         except IntegrityError as error:
-            if "uq_products_org_sku_live" in str(error.orig) or "products.sku" in str(error.orig):
+            if "uq_products_org_mode_sku" in str(error.orig) or "products.sku" in str(error.orig):
                 raise DuplicateError("sku", sku) from error
             raise
 
-    def get(self, organization_id: str, product_id: str) -> Product | None:
-        return self.session.scalar(self._live(organization_id).where(Product.id == product_id))
+    def get(self, partition: Partition, product_id: str) -> Product | None:
+        return self.session.scalar(self._undeleted(partition).where(Product.id == product_id))
 
-    def search(self, organization_id: str, query: ProductSearch) -> Page[Product]:
-        statement = _filtered(self._live(organization_id), query)
+    def search(self, partition: Partition, query: ProductSearch) -> Page[Product]:
+        statement = _filtered(self._undeleted(partition), query)
         order = [
             SORTABLE[name].desc() if direction == "desc" else SORTABLE[name].asc()
             for name, direction in query.sort
@@ -70,10 +71,8 @@ class ProductRepository:
         return paginate(self.session, statement, page=query.page, per_page=query.per_page)
 
     @staticmethod
-    def _live(organization_id: str) -> Select:
-        return select(Product).where(
-            Product.organization_id == organization_id, Product.deleted_at.is_(None)
-        )
+    def _undeleted(partition: Partition) -> Select:
+        return select(Product).where(*partition.where(Product), Product.deleted_at.is_(None))
 
 
 def _filtered(statement: Select, query: ProductSearch) -> Select:

@@ -6,7 +6,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from storage.accounts import ApiKeyRepository, OrganizationRepository
 from storage.database import current_database
+from storage.oauth import OAuthClientRepository, SigningKeyRepository, TokenRepository
 from storage.products import ProductRepository
+from storage.usage import UsageRepository
+from storage.users import UserRepository
 
 
 class UnitOfWork:
@@ -14,6 +17,11 @@ class UnitOfWork:
     organizations: OrganizationRepository
     api_keys: ApiKeyRepository
     products: ProductRepository
+    usage: UsageRepository
+    oauth_clients: OAuthClientRepository
+    tokens: TokenRepository
+    signing_keys: SigningKeyRepository
+    users: UserRepository
 
     def __init__(self, session_factory: sessionmaker) -> None:
         self._session_factory = session_factory
@@ -23,6 +31,11 @@ class UnitOfWork:
         self.organizations = OrganizationRepository(self.session)
         self.api_keys = ApiKeyRepository(self.session)
         self.products = ProductRepository(self.session)
+        self.usage = UsageRepository(self.session)
+        self.oauth_clients = OAuthClientRepository(self.session)
+        self.tokens = TokenRepository(self.session)
+        self.signing_keys = SigningKeyRepository(self.session)
+        self.users = UserRepository(self.session)
         return self
 
     def __exit__(self, *exc_info) -> None:

@@ -67,7 +67,7 @@ def other_body(request, sku):
 
 
 REFUSALS = {
-    "missing key": (drop_header("X-API-Key"), "The X-API-Key header is missing"),
+    "missing key": (drop_header("X-API-Key"), "sign the request with an X-API-Key"),
     "unknown key": (set_header("X-API-Key", "ak_test_" + "x" * 32), "not recognised"),
     "missing timestamp": (drop_header("X-Timestamp"), "The X-Timestamp header is missing"),
     "non-numeric timestamp": (set_header("X-Timestamp", "yesterday"), "unix seconds"),

@@ -38,3 +38,16 @@ def test_the_curl_and_openssl_recipe_lists_products(server, tenant):
     assert run.returncode == 0, run.stderr
     assert '"pagination"' in run.stdout, run.stdout
     assert '"perPage":5' in run.stdout.replace(" ", "")
+
+
+def test_the_oauth_recipe_lists_products_with_a_bearer_token(server, tenant):
+    client = server.cli("clients", "create", "--org", tenant.organization_id)
+    script = (
+        block("sh", "grant_type=client_credentials")
+        .replace("cli_...", client["id"])
+        .replace("cs_...", client["clientSecret"])
+        .replace("http://127.0.0.1:8000", server.url)
+    )
+    run = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=30)
+    assert run.returncode == 0, run.stderr
+    assert '"pagination"' in run.stdout, run.stdout

@@ -5,24 +5,25 @@ from __future__ import annotations
 import pytest
 
 from generated.models import Cidr
-from handlers.api_keys import _allowlist, _grantable, _not_self
+from handlers.api_keys import _allowlist, _not_self
 from handlers.errors import Conflict, Forbidden, Unprocessable
+from handlers.grants import grantable_scopes
 
 CALLER = {"key_id": "key_A", "scope": ["products:read", "keys:manage"]}
 
 
 def test_a_key_gets_the_callers_scopes_when_none_are_asked_for():
-    assert _grantable(None, CALLER) == ["products:read", "keys:manage"]
+    assert grantable_scopes(None, CALLER) == ["products:read", "keys:manage"]
 
 
 def test_a_key_may_get_fewer_scopes_than_the_caller():
-    assert _grantable(["products:read"], CALLER) == ["products:read"]
-    assert _grantable([], CALLER) == []
+    assert grantable_scopes(["products:read"], CALLER) == ["products:read"]
+    assert grantable_scopes([], CALLER) == []
 
 
 def test_a_key_may_not_get_a_scope_the_caller_lacks():
     with pytest.raises(Forbidden, match="orders:write, usage:read"):
-        _grantable(["products:read", "orders:write", "usage:read"], CALLER)
+        grantable_scopes(["products:read", "orders:write", "usage:read"], CALLER)
 
 
 def test_an_allowlist_is_for_the_enterprise_tier():

@@ -10,15 +10,18 @@ import pytest
 from storage.ids import PREFIXES, new_id
 
 DESIGN_PREFIXES = {"org", "prod", "cust", "order", "inv", "pay", "wh", "whd", "evt", "key", "req"}
+# Added by issue 3: OAuth clients, JWT signing keys, refresh-token families and
+# refresh tokens, access-token ids (`jti`), users.
+IDENTITY_PREFIXES = {"cli", "jwk", "rtf", "rt", "tok", "usr"}
 
 
-@pytest.mark.parametrize("prefix", sorted(DESIGN_PREFIXES))
+@pytest.mark.parametrize("prefix", sorted(DESIGN_PREFIXES | IDENTITY_PREFIXES))
 def test_every_documented_prefix_makes_a_prefixed_ulid(prefix):
     assert re.fullmatch(rf"{prefix}_[0-9A-HJKMNP-TV-Z]{{26}}", new_id(prefix))
 
 
 def test_prefixes_are_exactly_the_documented_ones():
-    assert set(PREFIXES) == DESIGN_PREFIXES
+    assert set(PREFIXES) == DESIGN_PREFIXES | IDENTITY_PREFIXES
 
 
 def test_ids_sort_in_creation_order():

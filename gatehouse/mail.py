@@ -1,0 +1,50 @@
+"""Outgoing mail: a small Mailer interface and the embedded default that writes files.
+
+FileMailer writes each message as an RFC 5322 file (`.eml`) under var/mail/,
+so a person running Gatehouse locally can open it and follow its link. A
+deployment that sends real mail supplies another Mailer (SMTP, a provider's
+API). Messages carry one-time links: they are never logged.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+from typing import Protocol
+
+SENDER = "Gatehouse <no-reply@gatehouse.localhost>"
+
+
+class Mailer(Protocol):
+    def send(self, message: EmailMessage) -> None: ...
+
+
+def letter(to: str, subject: str, text: str, sender: str = SENDER) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = formatdate(usegmt=True)
+    message["Message-ID"] = make_msgid(domain="gatehouse.localhost")
+    # 8bit, not quoted-printable: a person reading the file can copy the link as it is.
+    message.set_content(text, cte="8bit")
+    return message
+
+
+class FileMailer:
+    """Delivers into a folder: one file per message, named so that they sort by time."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def send(self, message: EmailMessage) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        # Names sort by time of sending; a reader sees a file whole or not at all.
+        final = self.folder / f"{time.time_ns()}-{secrets.token_hex(4)}.eml"
+        partial = final.with_suffix(".part")
+        partial.write_bytes(message.as_bytes())
+        os.replace(partial, final)

@@ -1,0 +1,31 @@
+"""Roles of people in an organization, and the scopes each role grants: the one mapping.
+
+- owner, admin: every scope in the catalogue.
+- developer: every scope as well; builders need keys, webhooks and writes. What
+  sets owners and admins apart is managing the organization's people, which is
+  a right of the role (MANAGES_MEMBERS), not a scope: API keys and OAuth
+  clients act for an organization, never for its people, so no credential
+  scope can grant it.
+- viewer: only the `:read` scopes and `usage:read`; a viewer cannot create a
+  key (that needs keys:manage) nor change anything.
+"""
+
+from __future__ import annotations
+
+from storage.keys import SCOPES
+
+ROLES = ("owner", "admin", "developer", "viewer")
+MANAGES_MEMBERS = frozenset({"owner", "admin"})
+
+_READ_ONLY = tuple(scope for scope in SCOPES if scope.endswith(":read"))
+ROLE_SCOPES: dict[str, tuple[str, ...]] = {
+    "owner": SCOPES,
+    "admin": SCOPES,
+    "developer": SCOPES,
+    "viewer": _READ_ONLY,
+}
+
+
+def scopes_for(role: str) -> list[str]:
+    """The role's scopes in catalogue order; KeyError for a role that does not exist."""
+    return list(ROLE_SCOPES[role])
