@@ -82,7 +82,7 @@ class ErrorResponder:
         self.methods = methods
 
     def respond(self, status: int, message: str, details=None, headers=None) -> ConnexionResponse:
-        body = json.dumps(error_body(status, message, details, self.docs_url)).encode()
+        body = _compact(error_body(status, message, details, self.docs_url))
         return ConnexionResponse(
             status_code=status, body=body, mimetype="application/json", headers=headers or {}
         )
@@ -118,7 +118,7 @@ class ErrorResponder:
         body = {"error": "invalid_request", "error_description": described}
         return ConnexionResponse(
             status_code=400,
-            body=json.dumps(body).encode(),
+            body=_compact(body),
             mimetype="application/json",
             headers={"Cache-Control": "no-store", "Pragma": "no-cache"},
         )
@@ -162,3 +162,8 @@ class ErrorResponder:
 def _sentence(text: str) -> str:
     text = text.strip()
     return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def _compact(body: dict) -> bytes:
+    # The same serialisation as successful answers (the app's Jsonifier).
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
