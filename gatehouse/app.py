@@ -18,6 +18,7 @@ from gatehouse.logging import configure_logging
 from gatehouse.middleware import (
     BodyBufferMiddleware,
     BundledSpecMiddleware,
+    LineBreakPathMiddleware,
     RequestContextMiddleware,
 )
 from gatehouse.people import PeopleServices, people_services
@@ -108,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FlaskApp:
             ListedOriginsCORS, MiddlewarePosition.BEFORE_EXCEPTION, origins=settings.cors_origins
         )
     app.add_middleware(BundledSpecMiddleware, MiddlewarePosition.BEFORE_SWAGGER, documents=bundles)
+    app.add_middleware(LineBreakPathMiddleware, MiddlewarePosition.BEFORE_SWAGGER)
     app.add_middleware(
         BodyBufferMiddleware, MiddlewarePosition.BEFORE_SECURITY, max_bytes=settings.max_body_bytes
     )

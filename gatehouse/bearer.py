@@ -16,6 +16,7 @@ from connexion.exceptions import OAuthProblem
 from gatehouse.context import current_services
 from gatehouse.security import require_scopes
 from gatehouse.tokens import InvalidToken, TokenService
+from gatehouse.usage import attribute
 from storage import Database, UnitOfWork
 
 
@@ -49,6 +50,10 @@ def current_scopes(uow: UnitOfWork, claims: dict) -> list[str]:
 def principal(service: TokenService, database: Database, token: str) -> dict:
     """The caller behind a Bearer token (blocking: database reads), or InvalidToken."""
     claims = service.decode(token)
+    if claims.get("client_id"):
+        # The signature is good, so the client is known: from here on even a
+        # refusal (revoked, missing scope) counts in its usage, as for a key.
+        attribute(claims["client_id"])
     with UnitOfWork(database.session_factory) as uow:
         scopes = current_scopes(uow, claims)
     found = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shlex
 import sys
+from datetime import timedelta
 
 import click
 
@@ -292,6 +293,36 @@ def jwt_rotate(as_json: bool) -> None:
         as_json,
         data,
         f"New signing key {record.id}; earlier keys verify until their tokens expire.",
+    )
+
+
+@main.group()
+def tokens() -> None:
+    """Refresh tokens, token families and revoked access tokens."""
+
+
+@tokens.command("purge")
+@json_option
+def tokens_purge(as_json: bool) -> None:
+    """Delete token rows that can no longer affect a request; run it daily (README)."""
+    settings, database = _open()
+    # A day past the last moment any of these tokens could still be accepted.
+    margin = timedelta(
+        days=1, seconds=settings.access_token_ttl_seconds + settings.jwt_leeway_seconds
+    )
+    with UnitOfWork(database.session_factory) as uow:
+        purged = uow.tokens.purge(utcnow() - margin)
+        uow.commit()
+    data = {
+        "refreshTokens": purged.refresh_tokens,
+        "families": purged.families,
+        "revokedAccessTokens": purged.revoked_access_tokens,
+    }
+    _emit(
+        as_json,
+        data,
+        f"Deleted {purged.refresh_tokens} refresh tokens, {purged.families} token families "
+        f"and {purged.revoked_access_tokens} revoked access tokens.",
     )
 
 

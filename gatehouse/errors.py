@@ -60,11 +60,19 @@ class ApiError(Exception):
         self.headers = headers
 
 
-def error_body(status: int, message: str, details: dict[str, str] | None, docs_url: str) -> dict:
+def error_body(
+    status: int,
+    message: str,
+    details: dict[str, str] | None,
+    docs_url: str,
+    retry_after: int | None = None,
+) -> dict:
     code = CODES.get(status) or ("INTERNAL_ERROR" if status >= 500 else "VALIDATION_ERROR")
     body = {
         "code": code,
         "message": message,
+        # A 429 says how long to wait in the body too, equal to its Retry-After header.
+        **({"retryAfter": retry_after} if retry_after is not None else {}),
         "requestId": envelope.request_id.get(),
         "timestamp": rfc3339(utcnow()),
         "documentation": f"{docs_url}/errors#{code}",
@@ -81,8 +89,10 @@ class ErrorResponder:
         self.docs_url = docs_url
         self.methods = methods
 
-    def respond(self, status: int, message: str, details=None, headers=None) -> ConnexionResponse:
-        body = _compact(error_body(status, message, details, self.docs_url))
+    def respond(
+        self, status: int, message: str, details=None, headers=None, retry_after=None
+    ) -> ConnexionResponse:
+        body = _compact(error_body(status, message, details, self.docs_url, retry_after))
         return ConnexionResponse(
             status_code=status, body=body, mimetype="application/json", headers=headers or {}
         )
@@ -100,7 +110,8 @@ class ErrorResponder:
         app.add_error_handler(Exception, self.unexpected)
 
     async def api_error(self, _request, exc: ApiError):
-        return self.respond(exc.status, exc.message, exc.details, exc.headers)
+        retry_after = getattr(exc, "retry_after", None)
+        return self.respond(exc.status, exc.message, exc.details, exc.headers, retry_after)
 
     async def problem(self, request, exc: ProblemException):
         if exc.status >= 500:

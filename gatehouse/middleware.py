@@ -165,3 +165,21 @@ class BundledSpecMiddleware:
         await send(
             {"type": "http.response.body", "body": body if scope["method"] == "GET" else b""}
         )
+
+
+class LineBreakPathMiddleware:
+    """Answers 404 for a path with a line break in it (`%0A` in an id).
+
+    Starlette mounts each API at its base path with `.*`, which stops at a line
+    break; such a request would fall through Connexion's routing to Flask, which
+    matches it without an operation, and fail. No route has a line break, so the
+    answer is the one any unknown path gets.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and "\n" in scope.get("path", ""):
+            raise ApiError(404, "No route matches this path.")
+        await self.app(scope, receive, send)

@@ -8,9 +8,10 @@ lifespan) writes what is pending; a crash loses at most the last interval.
 A failed write keeps its counts for the next attempt.
 
 Who a request counts for: the credential its security function identified
-(`attribute`, called as soon as a key is recognised, so a request refused for
-a bad signature or a missing scope still counts, as an error), else the one in
-the authenticated principal (`key_id`, or `client_id` for OAuth clients).
+(`attribute`, called as soon as a key is recognised, or a Bearer token's
+signature shows its OAuth client, so a request refused for a bad signature, a
+revoked credential or a missing scope still counts, as an error), else the one
+in the authenticated principal (`key_id`, or `client_id` for OAuth clients).
 """
 
 from __future__ import annotations

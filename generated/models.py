@@ -1104,6 +1104,73 @@ class MemberInput(BaseModel):
     ] = None
 
 
+class MemberRoleInput(BaseModel):
+    """
+    A member's new role.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    role: Annotated[
+        Literal["owner", "admin", "developer", "viewer"],
+        Field(
+            description="A person's role in an organization. `owner` and `admin` hold every scope\nand manage the organization's people; `developer` holds every scope;\n`viewer` holds only the `:read` scopes and `usage:read`.\n"
+        ),
+    ]
+
+
+class MfaDisableInput(BaseModel):
+    """
+    The password and a current code, to turn MFA off.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    password: Annotated[
+        str,
+        Field(
+            description="The account's password.",
+            examples=["correct horse battery staple"],
+            max_length=1024,
+            min_length=1,
+        ),
+    ]
+    code: Annotated[
+        str,
+        Field(
+            description="The current 6-digit code of the authenticator app.",
+            examples=["492039"],
+            pattern="^[0-9]{6}$",
+        ),
+    ]
+
+
+class RateLimitErrorBody(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    code: Literal["RATE_LIMIT_EXCEEDED"]
+    message: Annotated[str, Field(description="What went wrong, for a person.")]
+    retry_after: Annotated[
+        int,
+        Field(
+            alias="retryAfter",
+            description="The seconds to wait, as in the `Retry-After` header.",
+            ge=1,
+        ),
+    ]
+    request_id: Annotated[
+        str, Field(alias="requestId", description="The request's id, as in `X-Request-Id`.")
+    ]
+    timestamp: Annotated[AwareDatetime, Field(description="When the error happened.")]
+    documentation: Annotated[str, Field(description="The page explaining this error code.")]
+
+
 class MemberResponse(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -1292,3 +1359,15 @@ class Error(BaseModel):
         populate_by_name=True,
     )
     error: ErrorBody
+
+
+class RateLimitError(BaseModel):
+    """
+    The envelope of a `429`, which says how long to wait.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    error: RateLimitErrorBody

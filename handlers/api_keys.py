@@ -67,6 +67,9 @@ def update_api_key(user: str, token_info: dict, key_id: str, body: dict) -> dict
     scopes = grantable_scopes(wanted.scopes, token_info)
     with unit_of_work() as uow:
         key = _existing(uow, user, key_id)
+        if key.status == "revoked":
+            # It stays readable as the record of what it was when revoked.
+            raise Conflict("The key is revoked; it cannot be changed.")
         key.ip_allowlist = _allowlist(wanted.ip_allowlist, key.tier)
         key.name = wanted.name
         key.scopes = list(scopes)

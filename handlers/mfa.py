@@ -7,12 +7,14 @@ import time
 import pyotp
 
 from gatehouse.context import current_services
-from generated.models import MfaVerifyInput
+from gatehouse.people import caller_address
+from generated.models import MfaDisableInput, MfaVerifyInput
 from handlers import envelope
 from handlers.errors import Conflict, Unprocessable
 from handlers.people import person_of
 from storage import unit_of_work
 from storage.clock import utcnow
+from storage.users import canonical_email
 
 ISSUER = "Gatehouse"
 # One 30-second step either side: an authenticator's clock may drift a little.
@@ -53,6 +55,42 @@ def verify_mfa(token_info: dict, body: dict) -> tuple[None, int]:
         # The confirming code is spent: it cannot also sign in.
         user.totp_last_step = step
         user.mfa_enabled_at = user.updated_at = utcnow()
+        uow.commit()
+    return None, 204
+
+
+def disable_mfa(token_info: dict, body: dict) -> tuple[None, int]:
+    """MFA off, for a person who shows their password and a current code.
+
+    Failures spend the sign-in budgets of the account and the address: a stolen
+    access token must not become a way to guess the password.
+    """
+    user_id = person_of(token_info, "Turning MFA off")
+    wanted = MfaDisableInput.model_validate(body)
+    services = current_services()
+    people = services.people
+    with unit_of_work() as uow:
+        user = uow.users.get(user_id)
+        if user.mfa_enabled_at is None:
+            raise Conflict("MFA is not on for this account.")
+        charges = (
+            (people.login_per_account, canonical_email(user.email)),
+            (people.login_per_address, caller_address(services.settings)),
+        )
+        people.throttle.check(*charges)
+        if not people.passwords.verify(user.password_hash, wanted.password):
+            people.throttle.spend(*charges)
+            raise Unprocessable("password", "The password is wrong.", "is wrong")
+        step = matching_step(user.totp_secret_ciphertext, wanted.code)
+        if step is None or not uow.users.spend_totp_step(user.id, step):
+            people.throttle.spend(*charges)
+            raise Unprocessable(
+                "code", "The code does not match; send the current one.", "does not match"
+            )
+        user.mfa_enabled_at = None
+        user.totp_secret_ciphertext = None
+        user.totp_last_step = None
+        user.updated_at = utcnow()
         uow.commit()
     return None, 204
 

@@ -36,6 +36,13 @@ class OrganizationRepository:
     def list(self) -> list[Organization]:
         return list(self.session.scalars(select(Organization).order_by(Organization.id)))
 
+    def lock(self, organization_id: str) -> None:
+        """Hold the organization's row until the transaction ends (PostgreSQL; SQLite
+        has one writer at a time anyway), to serialise changes to its owners."""
+        self.session.scalar(
+            select(Organization.id).where(Organization.id == organization_id).with_for_update()
+        )
+
 
 class ApiKeyRepository:
     def __init__(self, session: Session) -> None:

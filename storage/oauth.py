@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, exists, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import (
@@ -50,6 +51,13 @@ class OAuthClientRepository:
             .order_by(OAuthClient.id)
         )
         return list(self.session.scalars(statement))
+
+
+@dataclass(frozen=True)
+class Purged:
+    refresh_tokens: int
+    families: int
+    revoked_access_tokens: int
 
 
 class TokenRepository:
@@ -106,6 +114,33 @@ class TokenRepository:
 
     def access_token_revoked(self, jti: str) -> bool:
         return self.session.get(RevokedAccessToken, jti) is not None
+
+    def purge(self, dead_before: datetime) -> Purged:
+        """Delete what can no longer affect a request: rows of tokens dead before `dead_before`.
+
+        - refresh tokens that expired before it, whether used or not (presenting
+          one answers "not recognised" instead of "expired", and a used one no
+          longer revokes its family: the family is past its last access token);
+        - families with no refresh token left, made before it (an access token is
+          minted only beside a refresh token, so none of theirs is valid);
+        - revocations of access tokens that expired before it.
+        The caller picks `dead_before` at least an access token's lifetime and the
+        JWT leeway ago (`gatehouse tokens purge`: that and a day more), so that a
+        family's last access token is surely expired when its refresh tokens are.
+        """
+        refresh = self.session.execute(
+            delete(RefreshToken).where(RefreshToken.expires_at < dead_before)
+        ).rowcount
+        families = self.session.execute(
+            delete(TokenFamily).where(
+                TokenFamily.created_at < dead_before,
+                ~exists().where(RefreshToken.family_id == TokenFamily.id),
+            )
+        ).rowcount
+        revoked = self.session.execute(
+            delete(RevokedAccessToken).where(RevokedAccessToken.expires_at < dead_before)
+        ).rowcount
+        return Purged(refresh_tokens=refresh, families=families, revoked_access_tokens=revoked)
 
 
 class SigningKeyRepository:

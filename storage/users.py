@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Membership, OneTimeToken, TokenFamily, User
@@ -49,6 +49,17 @@ class UserRepository:
 
     def membership(self, user_id: str, organization_id: str) -> Membership | None:
         return self.session.get(Membership, (user_id, organization_id))
+
+    def remove_membership(self, membership: Membership) -> None:
+        self.session.delete(membership)
+
+    def owner_count(self, organization_id: str) -> int:
+        """Owners of the organization, counting this transaction's pending changes."""
+        self.session.flush()
+        statement = select(func.count()).where(
+            Membership.organization_id == organization_id, Membership.role == "owner"
+        )
+        return self.session.scalar(statement)
 
     def memberships_of(self, user_id: str) -> list[Membership]:
         statement = (
@@ -99,13 +110,17 @@ class UserRepository:
 
     # Sessions
 
-    def revoke_sessions(self, user_id: str, moment: datetime) -> None:
-        """Revoke every token grant of the user (their refresh families and access tokens)."""
-        self.session.execute(
-            update(TokenFamily)
-            .where(TokenFamily.user_id == user_id, TokenFamily.revoked_at.is_(None))
-            .values(revoked_at=moment)
+    def revoke_sessions(
+        self, user_id: str, moment: datetime, organization_id: str | None = None
+    ) -> None:
+        """Revoke every token grant of the user (their refresh families and access tokens),
+        or, given `organization_id`, those acting in that organization."""
+        statement = update(TokenFamily).where(
+            TokenFamily.user_id == user_id, TokenFamily.revoked_at.is_(None)
         )
+        if organization_id is not None:
+            statement = statement.where(TokenFamily.organization_id == organization_id)
+        self.session.execute(statement.values(revoked_at=moment))
 
     # One-time tokens (mailed links)
 

@@ -8,6 +8,11 @@ attacker's would be.
 In the Bearer run (GATEHOUSE_CONTRACT_BEARER set) the same requests carry the
 access token instead of the key, so every operation is exercised through the
 OAuth2 alternative of its security requirement, probes included.
+
+In the person run the token is a signed-in owner's. /auth/logout revokes the
+session it is called with, so logout calls carry a second session's token
+(GATEHOUSE_CONTRACT_LOGOUT_BEARER): the first logout ends that session, later
+ones are answered 401 as declared, and the rest of the run keeps a live token.
 """
 
 from __future__ import annotations
@@ -15,12 +20,14 @@ from __future__ import annotations
 import os
 
 import schemathesis
+from schemathesis.specs.openapi.checks import use_after_free
 
 from tests.support.signing import SignedKeyAuth
 
 KEY = os.environ["GATEHOUSE_CONTRACT_KEY"]
 SIGNER = SignedKeyAuth(KEY, os.environ["GATEHOUSE_CONTRACT_SECRET"])
 BEARER = os.environ.get("GATEHOUSE_CONTRACT_BEARER", "")
+LOGOUT_BEARER = os.environ.get("GATEHOUSE_CONTRACT_LOGOUT_BEARER", "")
 
 
 def sign_if_ours(request):
@@ -28,7 +35,8 @@ def sign_if_ours(request):
         return request
     if BEARER:
         del request.headers["X-API-Key"]
-        request.headers["Authorization"] = f"Bearer {BEARER}"
+        logout = LOGOUT_BEARER and request.path_url.split("?")[0].endswith("/auth/logout")
+        request.headers["Authorization"] = f"Bearer {LOGOUT_BEARER if logout else BEARER}"
         return request
     return SIGNER(request)
 
@@ -36,3 +44,19 @@ def sign_if_ours(request):
 @schemathesis.hook
 def before_call(context, case, kwargs):
     kwargs["auth"] = sign_if_ours
+
+
+# DELETE revokes API keys and OAuth clients: a revoked credential stays readable,
+# with status `revoked`, as the record of what it was (Stripe keeps revoked keys the
+# same way; the key list filters by status). Schemathesis' use_after_free check
+# (ST301) counts a read after DELETE as a failure; its per-operation settings do
+# not reach the stateful phase, where the check runs (schemathesis 4.32), so the
+# built-in check is excluded and this one runs it on every operation but these two.
+KEPT_AFTER_DELETE = ("/api-keys/{keyId}", "/oauth/clients/{clientId}")
+
+
+@schemathesis.check
+def use_after_free_except_revocations(ctx, response, case):
+    if case.operation.path in KEPT_AFTER_DELETE:
+        return None
+    return use_after_free(ctx, response, case)

@@ -119,6 +119,33 @@ def test_mfa_once_confirmed_is_required_at_sign_in(people_server, visitor):
     assert me.get(f"{AUTH}/me").json()["data"]["mfaEnabled"] is True
 
 
+def test_mfa_is_turned_off_with_the_password_and_a_current_code(people_server, visitor):
+    person = verified_person(people_server, visitor, "mfa-off")
+    session = as_bearer(people_server, person.tokens(visitor)["access_token"])
+    off = f"{AUTH}/mfa/disable"
+    assert_error(
+        session.post(off, json={"password": person.password, "code": "123456"}), 409, "CONFLICT"
+    )
+    totp = pyotp.TOTP(session.post(f"{AUTH}/mfa/enable").json()["data"]["secret"])
+    assert session.post(f"{AUTH}/mfa/verify", json={"code": totp.now()}).status_code == 204
+    assert_error(person.login(visitor), 401, "AUTHENTICATION_ERROR")
+
+    wrong_code = session.post(off, json={"password": person.password, "code": _other_code(totp)})
+    assert assert_error(wrong_code, 422, "UNPROCESSABLE")["details"] == {"code": "does not match"}
+    later = totp.at(time.time() + totp.interval)  # the confirming code is spent
+    wrong_password = session.post(off, json={"password": new_password(), "code": later})
+    assert assert_error(wrong_password, 422, "UNPROCESSABLE")["details"] == {"password": "is wrong"}
+    assert session.get(f"{AUTH}/me").json()["data"]["mfaEnabled"] is True
+
+    assert session.post(off, json={"password": person.password, "code": later}).status_code == 204
+
+    grant = person.tokens(visitor)  # no code asked for any more
+    me = as_bearer(people_server, grant["access_token"]).get(f"{AUTH}/me").json()["data"]
+    assert me["mfaEnabled"] is False
+    # MFA can be set up again from scratch.
+    assert session.post(f"{AUTH}/mfa/enable").status_code == 200
+
+
 def _other_code(totp: pyotp.TOTP) -> str:
     """A well-formed code the server will not accept now (outside every nearby step)."""
     now = time.time()

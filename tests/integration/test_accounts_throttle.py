@@ -35,6 +35,16 @@ def anonymous_there(throttled) -> BaseUrlSession:
 def assert_throttled(response) -> None:
     error = assert_error(response, 429, "RATE_LIMIT_EXCEEDED")
     assert int(response.headers["Retry-After"]) >= 1
+    # The body says the same, for clients that read only bodies.
+    assert error["retryAfter"] == int(response.headers["Retry-After"])
+    assert list(error) == [
+        "code",
+        "message",
+        "retryAfter",
+        "requestId",
+        "timestamp",
+        "documentation",
+    ]
     assert "retry" in error["message"].lower()
 
 

@@ -110,6 +110,22 @@ def test_revoke_refuses_the_very_next_request(api, server):
     assert api.delete(f"{KEYS}/{created['id']}").status_code == 204  # idempotent
 
 
+def test_a_revoked_key_cannot_be_changed(api):
+    created = new_key(api, scopes=["products:read"])
+    assert api.delete(f"{KEYS}/{created['id']}").status_code == 204
+
+    changed = api.put(f"{KEYS}/{created['id']}", json={"name": "Revived?", "scopes": []})
+
+    error = assert_error(changed, 409, "CONFLICT")
+    assert error["message"] == "The key is revoked; it cannot be changed."
+    kept = api.get(f"{KEYS}/{created['id']}").json()["data"]
+    assert (kept["status"], kept["name"], kept["scopes"]) == (
+        "revoked",
+        created["name"],
+        ["products:read"],
+    )
+
+
 def test_regenerate_replaces_the_key(api, server):
     created = new_key(api, tier="pro", scopes=["products:read", "orders:read"])
     response = api.post(f"{KEYS}/{created['id']}/regenerate")

@@ -36,6 +36,21 @@ def test_a_clients_requests_count_under_its_client_id(server, api):
     assert stored_counts(server, client.client_id) == (4, 1)
 
 
+def test_a_clients_refused_requests_count_as_its_errors(server, api):
+    # As for keys: once the token's signature shows whose it is, a refusal counts.
+    client = register_client(api, scopes=["products:read"])
+    as_client = bearer(server, grant(server, client)["access_token"])
+    assert as_client.get(PRODUCTS).status_code == 200
+    assert as_client.post(PRODUCTS, json={}).status_code == 403  # products:write missing
+    assert as_client.post("/api/v1/api-keys", json={"name": "No"}).status_code == 403
+
+    deadline = time.monotonic() + 30
+    while stored_counts(server, client.client_id)[0] < 3 and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+    assert stored_counts(server, client.client_id) == (3, 2)
+
+
 def test_a_live_client_sees_live_data_only(server, api, prefix):
     live = register_client(api, mode="live", scopes=["products:read", "products:write"])
     as_live = bearer(server, grant(server, live)["access_token"])
