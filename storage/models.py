@@ -3,8 +3,21 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, DateTime, ForeignKey, Index, String, Text, text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -239,3 +252,186 @@ class CredentialUsageDay(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     requests: Mapped[int] = mapped_column(BigInteger)
     errors: Mapped[int] = mapped_column(BigInteger)
+
+
+# --- Commerce: the outbox, customers, inventory, orders, payments (issue 4, migration 0006) ---
+# Every table of business data carries `organization_id` and `mode` (storage.partition).
+
+# SQLite autoincrements only an INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
+Sequence64 = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Event(Base):
+    """The outbox: one row per domain change, written in the change's own transaction.
+
+    `sequence` orders events for the relay (ULIDs made in the same millisecond by
+    two processes do not); `published_at` is set once the relay has handed the
+    event to delivery, `publish_attempts` counts its tries.
+    """
+
+    __tablename__ = "events"
+    __table_args__ = (
+        Index("ix_events_org_mode_occurred", "organization_id", "mode", "occurred_at"),
+        Index(
+            "ix_events_unpublished",
+            "sequence",
+            sqlite_where=text("published_at IS NULL"),
+            postgresql_where=text("published_at IS NULL"),
+        ),
+    )
+
+    sequence: Mapped[int] = mapped_column(Sequence64, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(40), unique=True)
+    organization_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"))
+    mode: Mapped[str] = mapped_column(String(8))
+    type: Mapped[str] = mapped_column(String(64))  # order.created, inventory.low, ...
+    resource_type: Mapped[str] = mapped_column(String(32))  # order, customer, ...
+    resource_id: Mapped[str] = mapped_column(String(40), index=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The resource as the API shows it after the change (None once it is erased).
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # What changed: {"field": {"from": old, "to": new}}; empty for creations.
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    publish_attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Customer(Base):
+    """A buyer. A GDPR erasure blanks every personal field and sets `deleted_at`;
+    the row stays so that orders keep a (now anonymous) reference."""
+
+    __tablename__ = "customers"
+    __table_args__ = (
+        Index(
+            "uq_customers_org_mode_email",
+            "organization_id",
+            "mode",
+            "email_canonical",
+            unique=True,
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+        Index("ix_customers_org_mode_created", "organization_id", "mode", "created_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    organization_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"))
+    mode: Mapped[str] = mapped_column(String(8))
+    email: Mapped[str | None] = mapped_column(String(320))  # as given
+    email_canonical: Mapped[str | None] = mapped_column(String(320))  # lower-cased, for uniqueness
+    first_name: Mapped[str | None] = mapped_column(String(100))
+    last_name: Mapped[str | None] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    # A list of address objects as the API shows them.
+    addresses: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    metadata_: Mapped[dict[str, str]] = mapped_column("metadata", JSON)
+    status: Mapped[str] = mapped_column(String(16))  # active | blocked
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class InventoryItem(Base):
+    """Stock of one SKU. `available` is on_hand - reserved and never negative:
+    the CHECK constraints hold it even against concurrent writers, and every
+    change is a single conditional UPDATE (storage.inventory)."""
+
+    __tablename__ = "inventory_items"
+    __table_args__ = (
+        CheckConstraint("on_hand >= 0", name="ck_inventory_on_hand"),
+        CheckConstraint("reserved >= 0", name="ck_inventory_reserved"),
+        CheckConstraint("reserved <= on_hand", name="ck_inventory_available"),
+        Index("uq_inventory_org_mode_sku", "organization_id", "mode", "sku", unique=True),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    organization_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"))
+    mode: Mapped[str] = mapped_column(String(8))
+    sku: Mapped[str] = mapped_column(String(64))
+    product_id: Mapped[str | None] = mapped_column(ForeignKey("products.id"))
+    on_hand: Mapped[int] = mapped_column(BigInteger)
+    reserved: Mapped[int] = mapped_column(BigInteger)
+    low_stock_threshold: Mapped[int | None] = mapped_column(BigInteger)
+    # Set when `available` fell below the threshold (inventory.low was emitted),
+    # cleared when it rose back: one event per downward crossing.
+    low_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    location: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Order(Base):
+    """An order; its lines are OrderItem rows. Cancelling is a status, never a delete.
+
+    Amounts are minor units of `currency`, computed by the server. `version`
+    increases on every change (optimistic concurrency for PUT and status moves).
+    """
+
+    __tablename__ = "orders"
+    __table_args__ = (
+        Index("ix_orders_org_mode_created", "organization_id", "mode", "created_at"),
+        Index("ix_orders_customer", "customer_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    organization_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"))
+    mode: Mapped[str] = mapped_column(String(8))
+    # None once the customer is erased (GDPR): the order stays for accounting.
+    customer_id: Mapped[str | None] = mapped_column(ForeignKey("customers.id"))
+    status: Mapped[str] = mapped_column(String(24))
+    currency: Mapped[str] = mapped_column(String(3))
+    subtotal_minor: Mapped[int] = mapped_column(BigInteger)
+    tax_minor: Mapped[int] = mapped_column(BigInteger)
+    shipping_minor: Mapped[int] = mapped_column(BigInteger)
+    discount_minor: Mapped[int] = mapped_column(BigInteger)
+    total_minor: Mapped[int] = mapped_column(BigInteger)
+    paid_minor: Mapped[int] = mapped_column(BigInteger)
+    # Address objects copied at order time (personal data: erased with the customer).
+    shipping_address: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    billing_address: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    notes: Mapped[str | None] = mapped_column(Text)
+    metadata_: Mapped[dict[str, str]] = mapped_column("metadata", JSON)
+    version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class OrderItem(Base):
+    """One line of an order, priced from the catalogue when the order was placed."""
+
+    __tablename__ = "order_items"
+    __table_args__ = (CheckConstraint("quantity > 0", name="ck_order_items_quantity"),)
+
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    product_id: Mapped[str] = mapped_column(ForeignKey("products.id"))
+    sku: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    quantity: Mapped[int] = mapped_column(BigInteger)
+    unit_price_minor: Mapped[int] = mapped_column(BigInteger)
+    line_total_minor: Mapped[int] = mapped_column(BigInteger)
+
+
+class Payment(Base):
+    """A payment attempt on an order, as the payment provider reported it."""
+
+    __tablename__ = "payments"
+    __table_args__ = (
+        Index("ix_payments_order", "order_id", "created_at"),
+        CheckConstraint("amount_minor > 0", name="ck_payments_amount"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    organization_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"))
+    mode: Mapped[str] = mapped_column(String(8))
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id"))
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    method: Mapped[str] = mapped_column(String(24))  # card | bank_transfer | wallet | ...
+    provider: Mapped[str] = mapped_column(String(40))
+    provider_reference: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16))  # succeeded | failed | pending
+    failure_code: Mapped[str | None] = mapped_column(String(64))
+    failure_message: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

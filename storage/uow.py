@@ -6,6 +6,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from storage.accounts import ApiKeyRepository, OrganizationRepository
 from storage.database import current_database
+from storage.events import EventRepository
+from storage.inventory import InventoryRepository
 from storage.oauth import OAuthClientRepository, SigningKeyRepository, TokenRepository
 from storage.products import ProductRepository
 from storage.usage import UsageRepository
@@ -22,6 +24,8 @@ class UnitOfWork:
     tokens: TokenRepository
     signing_keys: SigningKeyRepository
     users: UserRepository
+    events: EventRepository
+    inventory: InventoryRepository
 
     def __init__(self, session_factory: sessionmaker) -> None:
         self._session_factory = session_factory
@@ -36,6 +40,8 @@ class UnitOfWork:
         self.tokens = TokenRepository(self.session)
         self.signing_keys = SigningKeyRepository(self.session)
         self.users = UserRepository(self.session)
+        self.events = EventRepository(self.session)
+        self.inventory = InventoryRepository(self.session)
         return self
 
     def __exit__(self, *exc_info) -> None:
