@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from storage.accounts import ApiKeyRepository, OrganizationRepository
 from storage.database import current_database
+from storage.idempotency import IdempotencyRepository
 from storage.oauth import OAuthClientRepository, SigningKeyRepository, TokenRepository
 from storage.products import ProductRepository
 from storage.usage import UsageRepository
@@ -22,6 +23,7 @@ class UnitOfWork:
     tokens: TokenRepository
     signing_keys: SigningKeyRepository
     users: UserRepository
+    idempotency: IdempotencyRepository
 
     def __init__(self, session_factory: sessionmaker) -> None:
         self._session_factory = session_factory
@@ -36,6 +38,7 @@ class UnitOfWork:
         self.tokens = TokenRepository(self.session)
         self.signing_keys = SigningKeyRepository(self.session)
         self.users = UserRepository(self.session)
+        self.idempotency = IdempotencyRepository(self.session)
         return self
 
     def __exit__(self, *exc_info) -> None:
