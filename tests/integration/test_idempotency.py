@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -13,7 +15,8 @@ from gatehouse.idempotency import fingerprint
 from storage import UnitOfWork
 from storage.clock import utcnow
 from storage.idempotency import KeyScope
-from storage.models import IdempotencyRecord
+from storage.ids import new_id
+from storage.models import IdempotencyRecord, Product
 from tests.support.api import (
     PRODUCTS,
     BaseUrlSession,
@@ -254,3 +257,61 @@ def test_purge_deletes_expired_keys_and_keeps_live_ones(api, server, prefix):
     again = run_cli(server, "idempotency", "purge")
     assert again.returncode == 0, again.stderr
     assert again.stdout.startswith("Deleted ")
+
+
+def test_a_concurrent_duplicate_is_a_conflict_and_one_product_is_made(
+    server, api, tenant, backend, prefix
+):
+    """Two requests at once with one key, against the live server: the second is
+    refused while the first runs, and afterwards gets the first's answer.
+
+    The first is held deterministically inside its handler: this test inserts a
+    product with the same SKU in a transaction it keeps open, so the handler's
+    insert waits on the unique index. Only PostgreSQL makes a writer wait on
+    another's uncommitted row; SQLite locks the whole database, which would hold
+    the key's own insert too (test_a_request_still_in_progress_... covers 409
+    there with a row the test inserts).
+    """
+    if backend != "postgres":
+        pytest.skip("needs row-level waiting on a unique index (PostgreSQL)")
+    key, body = new_key(), product_body(f"{prefix}-RACE")
+    with database_of(server) as database, database.session() as blocker:
+        now = utcnow()
+        blocker.add(
+            Product(
+                id=new_id("prod"),
+                organization_id=tenant.organization_id,
+                mode="test",
+                sku=body["sku"],
+                name="Held by the test",
+                price_minor=100,
+                currency="EUR",
+                status="active",
+                metadata_={},
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        blocker.flush()  # the row exists, uncommitted: a second insert of the SKU waits
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            first = pool.submit(post, BaseUrlSession(server.url, tenant.auth), PRODUCTS, body, key)
+            wait_for(lambda: [r["state"] for r in stored_rows(server, key)] == ["in_progress"])
+
+            second = post(api, PRODUCTS, body, key)
+
+            error = assert_error(second, 409, "CONFLICT")
+            assert "still being processed" in error["message"]
+            assert not first.done()
+            blocker.rollback()  # let the first request through
+            first = first.result(timeout=30)
+    assert first.status_code == 201, first.text
+    third = post(api, PRODUCTS, body, key)
+    assert third.headers[REPLAYED] == "true" and third.content == first.content
+    assert [p["id"] for p in search(api, q=body["sku"])["data"]] == [first.json()["data"]["id"]]
+
+
+def wait_for(condition, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the first request never took the key"
+        time.sleep(0.05)
