@@ -14,6 +14,7 @@ from redis import Redis
 
 from gatehouse.cors import ListedOriginsCORS
 from gatehouse.errors import ErrorResponder
+from gatehouse.idempotency import IdempotencyMiddleware, idempotent_operations
 from gatehouse.logging import configure_logging
 from gatehouse.middleware import (
     BodyBufferMiddleware,
@@ -90,11 +91,13 @@ def create_app(settings: Settings | None = None) -> FlaskApp:
     )
     methods = MethodIndex()
     bundles = {}
+    idempotent = set()
     for document, base_path, ui in APIS:
         raw = (SPECS / document).read_bytes()
         spec = json.loads(raw)
         app.add_api(spec, base_path=base_path, swagger_ui_options=ui)
         methods.add(base_path, spec)
+        idempotent |= idempotent_operations(base_path, spec)
         if ui.serve_spec:
             bundles[f"{base_path}/openapi.json"] = raw
     ErrorResponder(settings.docs_url, methods).register(app)
@@ -112,5 +115,10 @@ def create_app(settings: Settings | None = None) -> FlaskApp:
     app.add_middleware(LineBreakPathMiddleware, MiddlewarePosition.BEFORE_SWAGGER)
     app.add_middleware(
         BodyBufferMiddleware, MiddlewarePosition.BEFORE_SECURITY, max_bytes=settings.max_body_bytes
+    )
+    # After security and validation: keys are per credential, and a refused request
+    # records none. Replayed answers still pass response validation, outside it.
+    app.add_middleware(
+        IdempotencyMiddleware, MiddlewarePosition.BEFORE_CONTEXT, operations=idempotent
     )
     return app

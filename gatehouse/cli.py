@@ -326,6 +326,22 @@ def tokens_purge(as_json: bool) -> None:
     )
 
 
+@main.group()
+def idempotency() -> None:
+    """Stored answers of POST requests sent with an Idempotency-Key."""
+
+
+@idempotency.command("purge")
+@json_option
+def idempotency_purge(as_json: bool) -> None:
+    """Delete expired idempotency keys (older than GATEHOUSE_IDEMPOTENCY_TTL); run it daily."""
+    _settings, database = _open()
+    with UnitOfWork(database.session_factory) as uow:
+        deleted = uow.idempotency.purge_expired(utcnow())
+        uow.commit()
+    _emit(as_json, {"deleted": deleted}, f"Deleted {deleted} expired idempotency keys.")
+
+
 def _new_org(uow: UnitOfWork, name: str) -> Organization:
     org = Organization(id=new_id("org"), name=name, created_at=utcnow())
     uow.organizations.add(org)

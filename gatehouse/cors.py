@@ -41,6 +41,7 @@ EXPOSED_HEADERS = (
     "RateLimit-Remaining",
     "RateLimit-Reset",
     "Retry-After",
+    "Idempotent-Replayed",
 )
 
 

@@ -52,6 +52,11 @@ class Settings:
     login_limit_per_address: str = "20 per 15 minutes"
     reset_limit_per_account: str = "5 per hour"
     reset_limit_per_address: str = "20 per hour"
+    # Idempotency-Key: how long a POST's first successful answer is replayed, and
+    # how long a request may hold its key before another may take it over (the
+    # holder is presumed dead: no request runs anywhere near that long).
+    idempotency_ttl_seconds: int = 24 * 3600
+    idempotency_lock_timeout_seconds: int = 60
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -94,6 +99,12 @@ class Settings:
             ),
             reset_limit_per_address=env.get(
                 "GATEHOUSE_RESET_LIMIT_PER_ADDRESS", cls.reset_limit_per_address
+            ),
+            idempotency_ttl_seconds=int(
+                env.get("GATEHOUSE_IDEMPOTENCY_TTL", cls.idempotency_ttl_seconds)
+            ),
+            idempotency_lock_timeout_seconds=int(
+                env.get("GATEHOUSE_IDEMPOTENCY_LOCK_TIMEOUT", cls.idempotency_lock_timeout_seconds)
             ),
         )
 

@@ -701,7 +701,7 @@ class RegisterInput(BaseModel):
             examples=["ada@example.com"],
             max_length=320,
             min_length=3,
-            pattern="^[^\\s@\\x00]+@[^\\s@\\x00]+$",
+            pattern="^[^@\\x00\\x09-\\x0d\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]+@[^@\\x00\\x09-\\x0d\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]+$",
         ),
     ]
     password: Annotated[
@@ -775,7 +775,7 @@ class LoginInput(BaseModel):
             examples=["ada@example.com"],
             max_length=320,
             min_length=3,
-            pattern="^[^\\s@\\x00]+@[^\\s@\\x00]+$",
+            pattern="^[^@\\x00\\x09-\\x0d\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]+@[^@\\x00\\x09-\\x0d\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]+$",
         ),
     ]
     password: Annotated[
@@ -872,7 +872,7 @@ class ForgotPasswordInput(BaseModel):
             examples=["ada@example.com"],
             max_length=320,
             min_length=3,
-            pattern="^[^\\s@\\x00]+@[^\\s@\\x00]+$",
+            pattern="^[^@\\x00\\x09-\\x0d\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]+@[^@\\x00\\x09-\\x0d\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]+$",
         ),
     ]
 
@@ -1083,7 +1083,7 @@ class MemberInput(BaseModel):
             examples=["ada@example.com"],
             max_length=320,
             min_length=3,
-            pattern="^[^\\s@\\x00]+@[^\\s@\\x00]+$",
+            pattern="^[^@\\x00\\x09-\\x0d\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]+@[^@\\x00\\x09-\\x0d\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]+$",
         ),
     ]
     role: Annotated[

@@ -5,6 +5,9 @@
       python3 scripts/signed_request.py GET http://127.0.0.1:8000/api/v1/products
     ... python3 scripts/signed_request.py POST http://127.0.0.1:8000/api/v1/products \
       '{"sku": "MUG-1", "name": "Mug", "price": "9.50", "currency": "EUR"}'
+
+With GATEHOUSE_IDEMPOTENCY_KEY set, the request carries it as Idempotency-Key,
+and a replayed answer is printed as `201 (replayed) {...}`.
 """
 
 import hashlib
@@ -35,9 +38,12 @@ def main() -> int:
     request.add_header("X-API-Signature", signature)
     if body:
         request.add_header("Content-Type", "application/json")
+    if os.environ.get("GATEHOUSE_IDEMPOTENCY_KEY"):
+        request.add_header("Idempotency-Key", os.environ["GATEHOUSE_IDEMPOTENCY_KEY"])
     try:
         with urllib.request.urlopen(request) as response:  # noqa: S310 (URL given by the user)
-            print(response.status, response.read().decode())
+            replayed = response.headers.get("Idempotent-Replayed") == "true"
+            print(response.status, *(["(replayed)"] if replayed else []), response.read().decode())
     except urllib.error.HTTPError as error:
         print(error.code, error.read().decode())
         return 1

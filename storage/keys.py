@@ -117,6 +117,13 @@ class Keyring:
     def decrypt(self, ciphertext: str) -> str:
         return self._fernet.decrypt(ciphertext.encode()).decode()
 
+    def seal(self, data: bytes) -> str:
+        """Seal arbitrary bytes for storage at rest (stored answers, which may hold secrets)."""
+        return self._fernet.encrypt(data).decode()
+
+    def unseal(self, ciphertext: str) -> bytes:
+        return self._fernet.decrypt(ciphertext.encode())
+
 
 def bind_keyring(keyring: Keyring) -> None:
     """Make `keyring` the one `current_keyring()` returns in this context (set per request)."""

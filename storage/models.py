@@ -288,7 +288,7 @@ class Event(Base):
     resource_type: Mapped[str] = mapped_column(String(32))  # order, customer, ...
     resource_id: Mapped[str] = mapped_column(String(40), index=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    # The resource as the API shows it after the change (None once it is erased).
+    # The resource as the API shows it after the change (only its id once erased).
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     # What changed: {"field": {"from": old, "to": new}}; empty for creations.
     changes: Mapped[dict[str, Any]] = mapped_column(JSON)
@@ -435,3 +435,33 @@ class Payment(Base):
     failure_code: Mapped[str | None] = mapped_column(String(64))
     failure_message: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+# --- Idempotency keys (issue 4, migration 0007) ---
+
+
+class IdempotencyRecord(Base):
+    """One `Idempotency-Key` of one credential: in progress, or the answer to replay.
+
+    Scoped by organization and mode as well as credential, because a person's
+    tokens may act in several organizations and either mode; an API key's or an
+    OAuth client's never change. The answer's body may hold secrets (a new API
+    key's), so it is kept sealed with the server's Fernet key.
+    """
+
+    __tablename__ = "idempotency_keys"
+
+    credential_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    organization_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    mode: Mapped[str] = mapped_column(String(8), primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    # SHA-256 of the method, the path with query, and the raw body.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16))  # in_progress | completed
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    # The few headers the answer needs to read the same (content-type, location, ...).
+    response_headers: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    response_body_ciphertext: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    # When the request holding the key started; a lock older than the timeout is
+    # a request whose process died, and another may take the key over.
+    locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

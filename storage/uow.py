@@ -8,6 +8,7 @@ from storage.accounts import ApiKeyRepository, OrganizationRepository
 from storage.database import current_database
 from storage.events import EventRepository
 from storage.inventory import InventoryRepository
+from storage.idempotency import IdempotencyRepository
 from storage.oauth import OAuthClientRepository, SigningKeyRepository, TokenRepository
 from storage.products import ProductRepository
 from storage.usage import UsageRepository
@@ -26,6 +27,7 @@ class UnitOfWork:
     users: UserRepository
     events: EventRepository
     inventory: InventoryRepository
+    idempotency: IdempotencyRepository
 
     def __init__(self, session_factory: sessionmaker) -> None:
         self._session_factory = session_factory
@@ -42,6 +44,7 @@ class UnitOfWork:
         self.users = UserRepository(self.session)
         self.events = EventRepository(self.session)
         self.inventory = InventoryRepository(self.session)
+        self.idempotency = IdempotencyRepository(self.session)
         return self
 
     def __exit__(self, *exc_info) -> None:

@@ -66,7 +66,13 @@ def test_answers_to_a_listed_origin_carry_cors_headers(cors_api):
         assert response.status_code in (200, 400, 401), response.text
         assert response.headers["Access-Control-Allow-Origin"] == ALLOWED
         exposed = listed(response.headers["Access-Control-Expose-Headers"])
-        assert {"x-request-id", "x-api-version", "retry-after", "x-ratelimit-remaining"} <= exposed
+        assert {
+            "x-request-id",
+            "x-api-version",
+            "retry-after",
+            "x-ratelimit-remaining",
+            "idempotent-replayed",
+        } <= exposed
         assert "Origin" in response.headers["Vary"]
 
 

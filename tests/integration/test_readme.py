@@ -7,7 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+ROOT = Path(__file__).resolve().parents[2]
+README = (ROOT / "README.md").read_text()
 
 
 def block(language: str, containing: str) -> str:
@@ -51,3 +52,15 @@ def test_the_oauth_recipe_lists_products_with_a_bearer_token(server, tenant):
     run = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=30)
     assert run.returncode == 0, run.stderr
     assert '"pagination"' in run.stdout, run.stdout
+
+
+def test_the_idempotency_recipe_creates_one_product_and_replays_it(server, tenant, prefix):
+    script = personalised(block("sh", "GATEHOUSE_IDEMPOTENCY_KEY"), server, tenant)
+    script = script.replace("MUG-3", f"{prefix}-MUG")
+    run = subprocess.run(
+        ["bash", "-c", script], capture_output=True, text=True, timeout=30, cwd=ROOT
+    )
+    assert run.returncode == 0, run.stderr
+    first, second = run.stdout.splitlines()
+    assert first.startswith("201 {") and second.startswith("201 (replayed) {"), run.stdout
+    assert second.removeprefix("201 (replayed) ") == first.removeprefix("201 ")
