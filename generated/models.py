@@ -1214,7 +1214,7 @@ class Address(BaseModel):
             description="Street and number.",
             max_length=200,
             min_length=1,
-            pattern="^[^\\x00]*[^\\s\\x00][^\\x00]*$",
+            pattern="^[^\\x00]*[^\\x00-\\x20\\x7f-\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff][^\\x00]*$",
         ),
     ]
     line2: Annotated[
@@ -1229,7 +1229,7 @@ class Address(BaseModel):
             description="City or town.",
             max_length=100,
             min_length=1,
-            pattern="^[^\\x00]*[^\\s\\x00][^\\x00]*$",
+            pattern="^[^\\x00]*[^\\x00-\\x20\\x7f-\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff][^\\x00]*$",
         ),
     ]
     region: Annotated[
@@ -1315,33 +1315,33 @@ class CustomerInput(BaseModel):
     email: Annotated[
         str,
         Field(
-            description="An email address (`name@domain`); matched without regard to case.",
+            description="An email address (`name@domain`), without spaces or control\ncharacters; unique within the organization and mode without regard\nto case.\n",
             examples=["ada@example.com"],
             max_length=320,
             min_length=3,
-            pattern="^[^\\s@\\x00]+@[^\\s@\\x00]+$",
+            pattern="^[^@\\x00-\\x20\\x7f-\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]+@[^@\\x00-\\x20\\x7f-\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]+$",
         ),
     ]
     first_name: Annotated[
         str | None,
         Field(
             alias="firstName",
-            description="Not blank; no NUL characters.",
+            description="Not blank (not only spaces or control characters); no NUL characters.",
             examples=["Ada"],
             max_length=100,
             min_length=1,
-            pattern="^[^\\x00]*[^\\s\\x00][^\\x00]*$",
+            pattern="^[^\\x00]*[^\\x00-\\x20\\x7f-\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff][^\\x00]*$",
         ),
     ] = None
     last_name: Annotated[
         str | None,
         Field(
             alias="lastName",
-            description="Not blank; no NUL characters.",
+            description="Not blank (not only spaces or control characters); no NUL characters.",
             examples=["Lovelace"],
             max_length=100,
             min_length=1,
-            pattern="^[^\\x00]*[^\\s\\x00][^\\x00]*$",
+            pattern="^[^\\x00]*[^\\x00-\\x20\\x7f-\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff][^\\x00]*$",
         ),
     ] = None
     phone: Annotated[

@@ -263,3 +263,12 @@ def test_scopes_are_required(server, tenant, prefix):
     assert reader.get(CUSTOMERS).status_code == 200
     error = assert_error(nobody.get(CUSTOMERS), 403, "AUTHORIZATION_ERROR")
     assert "customers:read" in error["message"]
+
+
+def test_an_email_too_long_once_lower_cased_is_unprocessable(api, prefix):
+    # "İ" (U+0130) lower-cases to two characters: 200 of them fit the 320 allowed
+    # as given, but not the canonical form uniqueness is judged on.
+    body = customer_body(prefix, email="İ" * 200 + f"@{prefix.lower()}.example.com")
+    error = assert_error(api.post(CUSTOMERS, json=body), 422, "UNPROCESSABLE")
+    assert error["details"] == {"email": "is too long"}
+    assert list_customers(api, q=prefix)["pagination"]["total"] == 0
