@@ -2,7 +2,7 @@
 #   filename:  v1.json
 
 from __future__ import annotations
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel
 from typing_extensions import TypeAliasType
 from datetime import date as date_aliased
@@ -1187,6 +1187,303 @@ class MemberList(BaseModel):
     )
     data: list[Member]
     pagination: Pagination
+
+
+class Address(BaseModel):
+    """
+    A postal address, used by customers and copied onto orders. Personal data:
+    erased when its customer is deleted.
+
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    name: Annotated[
+        str | None,
+        Field(
+            description="Who receives post here, if not the customer.",
+            max_length=200,
+            pattern="^[^\\x00]*$",
+        ),
+    ] = None
+    line1: Annotated[
+        str,
+        Field(
+            description="Street and number.",
+            max_length=200,
+            min_length=1,
+            pattern="^[^\\x00]*[^\\x00-\\x20\\x7f-\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff][^\\x00]*$",
+        ),
+    ]
+    line2: Annotated[
+        str | None,
+        Field(
+            description="Flat, floor, building; optional.", max_length=200, pattern="^[^\\x00]*$"
+        ),
+    ] = None
+    city: Annotated[
+        str,
+        Field(
+            description="City or town.",
+            max_length=100,
+            min_length=1,
+            pattern="^[^\\x00]*[^\\x00-\\x20\\x7f-\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff][^\\x00]*$",
+        ),
+    ]
+    region: Annotated[
+        str | None,
+        Field(
+            description="State, province or county, where the country uses one.",
+            max_length=100,
+            pattern="^[^\\x00]*$",
+        ),
+    ] = None
+    postal_code: Annotated[
+        str,
+        Field(
+            alias="postalCode",
+            description="Postal or ZIP code.",
+            max_length=20,
+            min_length=1,
+            pattern="^[A-Za-z0-9][A-Za-z0-9 -]*$",
+        ),
+    ]
+    country: Annotated[
+        str,
+        Field(
+            description="ISO 3166-1 alpha-2 country code.", examples=["DE"], pattern="^[A-Z]{2}$"
+        ),
+    ]
+
+
+class Customer(BaseModel):
+    """
+    A buyer of the organization, in the caller's mode. Every property is
+    present unless `fields` asked for fewer; `id` is always present.
+
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(examples=["cust_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"])]
+    email: Annotated[
+        str | None,
+        Field(
+            description="As given; unique within the organization and mode, without regard to case.",
+            examples=["ada@example.com"],
+        ),
+    ] = None
+    first_name: Annotated[str | None, Field(alias="firstName")] = None
+    last_name: Annotated[str | None, Field(alias="lastName")] = None
+    phone: str | None = None
+    addresses: list[Address] | None = None
+    metadata: dict[str, str] | None = None
+    status: Annotated[
+        Literal["active", "blocked"] | None,
+        Field(
+            description="`active` customers may buy; `blocked` ones are kept on record but should\nnot be sold to.\n"
+        ),
+    ] = None
+    created_at: Annotated[AwareDatetime | None, Field(alias="createdAt")] = None
+    updated_at: Annotated[AwareDatetime | None, Field(alias="updatedAt")] = None
+
+
+class CustomerList(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: list[Customer]
+    pagination: Pagination
+
+
+class CustomerInput(BaseModel):
+    """
+    The writable fields of a customer. `PUT` replaces all of them: a field
+    left out takes its default (`null`, an empty list or map, `active`).
+
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    email: Annotated[
+        str,
+        Field(
+            description="An email address (`name@domain`), without spaces or control\ncharacters; unique within the organization and mode without regard\nto case.\n",
+            examples=["ada@example.com"],
+            max_length=320,
+            min_length=3,
+            pattern="^[^@\\x00-\\x20\\x7f-\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]+@[^@\\x00-\\x20\\x7f-\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]+$",
+        ),
+    ]
+    first_name: Annotated[
+        str | None,
+        Field(
+            alias="firstName",
+            description="Not blank (not only spaces or control characters); no NUL characters.",
+            examples=["Ada"],
+            max_length=100,
+            min_length=1,
+            pattern="^[^\\x00]*[^\\x00-\\x20\\x7f-\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff][^\\x00]*$",
+        ),
+    ] = None
+    last_name: Annotated[
+        str | None,
+        Field(
+            alias="lastName",
+            description="Not blank (not only spaces or control characters); no NUL characters.",
+            examples=["Lovelace"],
+            max_length=100,
+            min_length=1,
+            pattern="^[^\\x00]*[^\\x00-\\x20\\x7f-\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff][^\\x00]*$",
+        ),
+    ] = None
+    phone: Annotated[
+        str | None,
+        Field(
+            description="A telephone number in E.164 form: `+`, the country code and the\nnumber, digits only (8 to 16 characters in all).\n",
+            examples=["+442079460000"],
+            pattern="^\\+[1-9][0-9]{6,14}$",
+        ),
+    ] = None
+    addresses: Annotated[
+        list[Address] | None, Field(description="Up to 10 postal addresses.", max_length=10)
+    ] = None
+    metadata: Annotated[
+        dict[str, MetadataAdditionalProperty] | None,
+        Field(description="Up to 20 string pairs of your own.", max_length=20),
+    ] = None
+    status: Annotated[
+        Literal["active", "blocked"] | None,
+        Field(
+            description="`active` customers may buy; `blocked` ones are kept on record but should\nnot be sold to.\n"
+        ),
+    ] = None
+
+
+class CustomerResponse(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: Customer
+    meta: ResponseMeta
+
+
+class FieldChange(BaseModel):
+    """
+    One field's value before and after a change (`null` when it had none).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    from_: Annotated[
+        Any,
+        Field(
+            alias="from",
+            description="The value before the change, of the field's own type, or `null`.",
+        ),
+    ]
+    to: Annotated[
+        Any, Field(description="The value after the change, of the field's own type, or `null`.")
+    ]
+
+
+class Event(BaseModel):
+    """
+    One change to a resource, recorded in the same transaction as the change
+    itself: an event exists exactly when its change was committed. Every
+    property is present unless `fields` asked for fewer; `id` is always
+    present.
+
+    When a customer is deleted (erased), the personal data in its past
+    events is erased too: the customer's events keep only `{"id"}` in `data`
+    and no `changes`, and its orders' events show `customerId`,
+    `shippingAddress` and `billingAddress` as `null`.
+
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(examples=["evt_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"])]
+    type: Annotated[
+        Literal[
+            "customer.created",
+            "customer.updated",
+            "customer.deleted",
+            "inventory.low",
+            "order.created",
+            "order.updated",
+            "order.cancelled",
+            "payment.received",
+            "payment.failed",
+            "product.created",
+            "product.updated",
+            "product.deleted",
+        ]
+        | None,
+        Field(
+            description="The kind of change an event records, `resource.action`. This list is the\ncatalogue webhooks subscribe from.\n"
+        ),
+    ] = None
+    created_at: Annotated[
+        AwareDatetime | None, Field(alias="createdAt", description="When the change happened.")
+    ] = None
+    resource_type: Annotated[
+        Literal["customer", "inventory", "order", "payment", "product"] | None,
+        Field(
+            alias="resourceType",
+            description="The kind of resource an event is about, the first part of its `type`.",
+        ),
+    ] = None
+    resource_id: Annotated[
+        str | None,
+        Field(
+            alias="resourceId",
+            description="The id of the resource that changed (`cust_...`, `prod_...`, ...).",
+            examples=["cust_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"],
+        ),
+    ] = None
+    data: Annotated[
+        dict[str, Any] | None,
+        Field(
+            description="The resource as the API showed it right after the change (for a\ndeletion, as it was last shown; for a deleted customer, only its\n`id`).\n"
+        ),
+    ] = None
+    changes: Annotated[
+        dict[str, FieldChange] | None,
+        Field(
+            description="What the change altered, field by field (the resource's camelCase\nproperty names); empty for creations and deletions.\n"
+        ),
+    ] = None
+
+
+class EventList(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: list[Event]
+    pagination: Pagination
+
+
+class EventResponse(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: Event
+    meta: ResponseMeta
 
 
 class TokenRequest(BaseModel):

@@ -12,15 +12,16 @@ from generated.models import Product as ProductView
 from generated.models import ProductInput
 from handlers import envelope
 from handlers.errors import NotFound
+from handlers.listing import instant, sort_order
 from handlers.money import from_minor, to_minor
 from storage import unit_of_work
 from storage.clock import rfc3339, utcnow
+from storage.events import changes_between
 from storage.ids import new_id
 from storage.models import Product
 from storage.partition import Partition
 from storage.products import ProductSearch
 
-DEFAULT_SORT = (("createdAt", "desc"),)
 ALIASES = {field.alias or name: name for name, field in ProductView.model_fields.items()}
 
 
@@ -43,9 +44,9 @@ def list_products(
         statuses=tuple(status or ()),
         price_min_minor=to_minor(price_min) if price_min else None,
         price_max_minor=to_minor(price_max) if price_max else None,
-        created_after=_instant(created_after),
-        created_before=_instant(created_before),
-        sort=_sort_order(sort, order),
+        created_after=instant(created_after),
+        created_before=instant(created_before),
+        sort=sort_order(sort, order),
         page=page,
         per_page=per_page,
     )
@@ -64,29 +65,44 @@ def create_product(token_info: dict, body: dict) -> tuple[dict, int]:
     wanted = ProductInput.model_validate(body)
     now = utcnow()
     product = Product(id=new_id("prod"), created_at=now)
-    Partition.of(token_info).stamp(product)
+    partition = Partition.of(token_info)
+    partition.stamp(product)
     _apply(product, wanted, now)
     with unit_of_work() as uow:
+        shown = _view(product)
+        # Recorded before the flush that may refuse the SKU: both roll back together.
+        uow.events.record(partition, "product.created", shown)
         uow.products.add(product)
         uow.commit()
-        return envelope.one(_view(product)), 201
+        return envelope.one(shown), 201
 
 
 def update_product(token_info: dict, product_id: str, body: dict) -> dict:
     wanted = ProductInput.model_validate(body)
+    partition = Partition.of(token_info)
     with unit_of_work() as uow:
-        product = _existing(uow, Partition.of(token_info), product_id)
-        _apply(product, wanted, utcnow())
+        product = _existing(uow, partition, product_id)
+        before = _view(product)
+        _apply(product, wanted, product.updated_at)
+        if _view(product) == before:
+            return envelope.one(before)  # nothing changed: no event, updatedAt stays
+        product.updated_at = utcnow()
+        after = _view(product)
+        uow.events.record(
+            partition, "product.updated", after, changes=changes_between(before, after)
+        )
         uow.products.save(product)
         uow.commit()
-        return envelope.one(_view(product))
+        return envelope.one(after)
 
 
 def delete_product(token_info: dict, product_id: str) -> tuple[None, int]:
+    partition = Partition.of(token_info)
     with unit_of_work() as uow:
-        product = _existing(uow, Partition.of(token_info), product_id)
+        product = _existing(uow, partition, product_id)
         # Kept, marked deleted: orders that name it must stay readable.
         product.deleted_at = utcnow()
+        uow.events.record(partition, "product.deleted", _view(product))
         uow.commit()
     return None, 204
 
@@ -128,18 +144,3 @@ def _view(product: Product, fields: list[str] | None = None) -> dict:
         if name in shown:
             shown[name] = rfc3339(shown[name])
     return shown
-
-
-def _sort_order(sort: list[str] | None, order: list[str] | None) -> tuple[tuple[str, str], ...]:
-    if not sort and not order:
-        return DEFAULT_SORT
-    fields = sort or [DEFAULT_SORT[0][0]]
-    directions = order or []
-    return tuple(
-        (field, directions[i] if i < len(directions) else "asc") for i, field in enumerate(fields)
-    )
-
-
-def _instant(value: str | None) -> datetime | None:
-    # RFC 3339 allows a lower-case `t` and `z`, which fromisoformat() refuses.
-    return datetime.fromisoformat(value.upper()) if value else None

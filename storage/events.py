@@ -7,6 +7,8 @@ The webhook relay (issue 5) reads unpublished events in `sequence` order.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -15,6 +17,7 @@ from sqlalchemy.orm import Session
 from storage.clock import utcnow
 from storage.ids import new_id
 from storage.models import Event
+from storage.paging import Page, paginate
 from storage.partition import Partition
 
 # The catalogue: every type the platform emits. Webhook subscriptions pick from it.
@@ -41,6 +44,18 @@ def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, 
         for name in sorted(before.keys() | after.keys())
         if before.get(name) != after.get(name)
     }
+
+
+@dataclass(frozen=True)
+class EventSearch:
+    """What a list request asks for; every filter is optional. Always newest first."""
+
+    types: tuple[str, ...] = ()
+    resource_id: str | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    page: int = 1
+    per_page: int = 20
 
 
 class EventRepository:
@@ -76,3 +91,41 @@ class EventRepository:
         return self.session.scalar(
             select(Event).where(*partition.where(Event), Event.id == event_id)
         )
+
+    def search(self, partition: Partition, query: EventSearch) -> Page[Event]:
+        statement = select(Event).where(*partition.where(Event))
+        if query.types:
+            statement = statement.where(Event.type.in_(query.types))
+        if query.resource_id is not None:
+            statement = statement.where(Event.resource_id == query.resource_id)
+        if query.created_after is not None:
+            statement = statement.where(Event.occurred_at >= query.created_after)
+        if query.created_before is not None:
+            statement = statement.where(Event.occurred_at < query.created_before)
+        # `sequence` orders events of the same instant as they were committed.
+        statement = statement.order_by(Event.occurred_at.desc(), Event.sequence.desc())
+        return paginate(self.session, statement, page=query.page, per_page=query.per_page)
+
+    def forget_resource(self, partition: Partition, resource_id: str) -> None:
+        """Erase what past events hold about a resource (GDPR): keep only its id."""
+        for event in self._of(partition, [resource_id]):
+            event.data = {"id": resource_id}
+            event.changes = {}
+        self.session.flush()
+
+    def redact(self, partition: Partition, resource_ids: list[str], names: tuple[str, ...]) -> None:
+        """Erase some properties from past events of these resources (GDPR): `null`
+        in `data`, gone from `changes`. New dicts are assigned, since JSON columns
+        do not track changes made inside them."""
+        for event in self._of(partition, resource_ids):
+            event.data = {**event.data, **{name: None for name in names if name in event.data}}
+            event.changes = {k: v for k, v in event.changes.items() if k not in names}
+        self.session.flush()
+
+    def _of(self, partition: Partition, resource_ids: list[str]) -> list[Event]:
+        if not resource_ids:
+            return []
+        statement = select(Event).where(
+            *partition.where(Event), Event.resource_id.in_(resource_ids)
+        )
+        return list(self.session.scalars(statement))

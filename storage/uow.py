@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.accounts import ApiKeyRepository, OrganizationRepository
+from storage.customers import CustomerRepository
 from storage.database import current_database
 from storage.events import EventRepository
 from storage.inventory import InventoryRepository
@@ -28,6 +29,7 @@ class UnitOfWork:
     events: EventRepository
     inventory: InventoryRepository
     idempotency: IdempotencyRepository
+    customers: CustomerRepository
 
     def __init__(self, session_factory: sessionmaker) -> None:
         self._session_factory = session_factory
@@ -45,6 +47,7 @@ class UnitOfWork:
         self.events = EventRepository(self.session)
         self.inventory = InventoryRepository(self.session)
         self.idempotency = IdempotencyRepository(self.session)
+        self.customers = CustomerRepository(self.session)
         return self
 
     def __exit__(self, *exc_info) -> None:
