@@ -1646,6 +1646,203 @@ class TokenIntrospection(BaseModel):
     jti: str | None = None
 
 
+class ProductReference(RootModel[str]):
+    root: Annotated[
+        str,
+        Field(
+            description="The id of a product of the same organization and mode.",
+            examples=["prod_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"],
+            pattern="^prod_[0-9A-HJKMNP-TV-Z]{26}$",
+        ),
+    ]
+
+
+class InventoryItem(BaseModel):
+    """
+    The stock of one SKU. Every property is present unless `fields` asked
+    for fewer; `id` is always present.
+
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[
+        str,
+        Field(examples=["inv_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"], pattern="^inv_[0-9A-HJKMNP-TV-Z]{26}$"),
+    ]
+    sku: Annotated[
+        str | None,
+        Field(
+            description="Stock keeping unit, unique within the organization and mode (the product SKU's rules).",
+            examples=["TSHIRT-M-BLUE"],
+            pattern="^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
+        ),
+    ] = None
+    product_id: Annotated[
+        str | None,
+        Field(
+            alias="productId",
+            description="The product this stock is of, if any.",
+            examples=["prod_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"],
+        ),
+    ] = None
+    on_hand: Annotated[
+        int | None, Field(alias="onHand", description="Units on the shelf.", examples=[10], ge=0)
+    ] = None
+    reserved: Annotated[
+        int | None,
+        Field(description="Units held for orders (never more than `onHand`).", examples=[2], ge=0),
+    ] = None
+    available: Annotated[
+        int | None,
+        Field(description="`onHand - reserved`: what can still be reserved.", examples=[8], ge=0),
+    ] = None
+    low_stock_threshold: Annotated[
+        int | None, Field(alias="lowStockThreshold", examples=[3], ge=0)
+    ] = None
+    location: Annotated[str | None, Field(examples=["Warehouse A, shelf 4"])] = None
+    created_at: Annotated[AwareDatetime | None, Field(alias="createdAt")] = None
+    updated_at: Annotated[AwareDatetime | None, Field(alias="updatedAt")] = None
+
+
+class InventoryItemList(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: list[InventoryItem]
+    pagination: Pagination
+
+
+class InventoryItemInput(BaseModel):
+    """
+    A new inventory item.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    sku: Annotated[
+        str,
+        Field(
+            description="Stock keeping unit, unique within the organization and mode (the product SKU's rules).",
+            examples=["TSHIRT-M-BLUE"],
+            pattern="^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
+        ),
+    ]
+    product_id: Annotated[
+        str | None,
+        Field(
+            alias="productId",
+            description="The product this stock is of: an undeleted product of the same\norganization and mode (`422 UNPROCESSABLE` otherwise). Optional.\n",
+            examples=["prod_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"],
+            pattern="^prod_[0-9A-HJKMNP-TV-Z]{26}$",
+        ),
+    ] = None
+    on_hand: Annotated[
+        int,
+        Field(
+            alias="onHand", description="Units on the shelf.", examples=[10], ge=0, le=1000000000
+        ),
+    ]
+    low_stock_threshold: Annotated[
+        int | None,
+        Field(
+            alias="lowStockThreshold",
+            description="When `available` falls to or below this many units, the item is low on\nstock and `inventory.low` is emitted, once per downward crossing (it is\nemitted again only after `available` has risen above the threshold). An\nitem created at or below its threshold is low from the start and emits\nit at creation. `null`: no threshold, never low.\n",
+            examples=[3],
+            ge=0,
+            le=1000000000,
+        ),
+    ] = None
+    location: Annotated[
+        str | None,
+        Field(
+            description="Where the stock is kept (a warehouse, a shelf); not blank, no NUL characters.",
+            examples=["Warehouse A, shelf 4"],
+            max_length=100,
+            min_length=1,
+            pattern="^[^\\x00]*[^\\s\\x00][^\\x00]*$",
+        ),
+    ] = None
+
+
+class InventoryItemResponse(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: InventoryItem
+    meta: ResponseMeta
+
+
+class InventoryItemUpdate(BaseModel):
+    """
+    The writable fields of an inventory item, replaced together (the SKU is
+    the item's key and cannot change). Fields left out become `null`.
+
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    product_id: Annotated[
+        str | None,
+        Field(
+            alias="productId",
+            description="The product this stock is of: an undeleted product of the same\norganization and mode (`422 UNPROCESSABLE` otherwise).\n",
+            examples=["prod_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"],
+            pattern="^prod_[0-9A-HJKMNP-TV-Z]{26}$",
+        ),
+    ] = None
+    on_hand: Annotated[
+        int,
+        Field(
+            alias="onHand",
+            description="Units on the shelf, as an absolute count (a stocktake). Fewer than\nare reserved answers `409 CONFLICT`.\n",
+            examples=[10],
+            ge=0,
+            le=1000000000,
+        ),
+    ]
+    low_stock_threshold: Annotated[
+        int | None,
+        Field(
+            alias="lowStockThreshold",
+            description="When `available` falls to or below this many units, the item is low on\nstock and `inventory.low` is emitted, once per downward crossing (it is\nemitted again only after `available` has risen above the threshold). An\nitem created at or below its threshold is low from the start and emits\nit at creation. `null`: no threshold, never low.\n",
+            examples=[3],
+            ge=0,
+            le=1000000000,
+        ),
+    ] = None
+    location: Annotated[
+        str | None,
+        Field(
+            description="Where the stock is kept (a warehouse, a shelf); not blank, no NUL characters.",
+            examples=["Warehouse A, shelf 4"],
+            max_length=100,
+            min_length=1,
+            pattern="^[^\\x00]*[^\\s\\x00][^\\x00]*$",
+        ),
+    ] = None
+
+
+class StockQuantity(BaseModel):
+    """
+    How many units to reserve or release.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    quantity: Annotated[int, Field(examples=[2], ge=1, le=1000000000)]
+
+
 class Error(BaseModel):
     """
     The envelope of every error answer.

@@ -13,7 +13,12 @@ class Forbidden(Exception):
 
 
 class Conflict(Exception):
-    """The request cannot apply to the resource in its current state."""
+    """The request cannot apply to the resource in its current state; `details`
+    optionally name the fields and figures at odds (`{"available": "3"}`)."""
+
+    def __init__(self, message: str, details: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.details = details
 
 
 class Unprocessable(Exception):
