@@ -151,10 +151,10 @@ class ErrorResponder:
         return self.respond(403, str(exc))
 
     async def conflict(self, _request, exc: Conflict):
-        return self.respond(409, str(exc))
+        return self.respond(409, str(exc), exc.details)
 
     async def unprocessable(self, _request, exc: Unprocessable):
-        return self.respond(422, str(exc), {exc.field: exc.reason})
+        return self.respond(422, str(exc), exc.details)
 
     async def duplicate(self, _request, exc: DuplicateError):
         return self.respond(

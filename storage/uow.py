@@ -9,6 +9,8 @@ from storage.database import current_database
 from storage.events import EventRepository
 from storage.inventory import InventoryRepository
 from storage.oauth import OAuthClientRepository, SigningKeyRepository, TokenRepository
+from storage.orders import OrderRepository
+from storage.payments import PaymentRepository
 from storage.products import ProductRepository
 from storage.usage import UsageRepository
 from storage.users import UserRepository
@@ -26,6 +28,8 @@ class UnitOfWork:
     users: UserRepository
     events: EventRepository
     inventory: InventoryRepository
+    orders: OrderRepository
+    payments: PaymentRepository
 
     def __init__(self, session_factory: sessionmaker) -> None:
         self._session_factory = session_factory
@@ -42,6 +46,8 @@ class UnitOfWork:
         self.users = UserRepository(self.session)
         self.events = EventRepository(self.session)
         self.inventory = InventoryRepository(self.session)
+        self.orders = OrderRepository(self.session)
+        self.payments = PaymentRepository(self.session)
         return self
 
     def __exit__(self, *exc_info) -> None:
