@@ -74,8 +74,8 @@ def test_describe_moves_names_them():
 def test_pricing_sums_integer_minor_units():
     lines = [Line("p1", "A", "A", 3, 10), Line("p2", "B", "B", 1, 20), Line("p3", "C", "C", 7, 999)]
     totals = price(lines, shipping_minor=495)
-    assert (totals.subtotal, totals.tax, totals.discount) == (7023, 0, 0)
-    assert totals.total == 7023 + 495
+    assert (totals.subtotal, totals.tax, totals.discount) == (7043, 0, 0)
+    assert totals.total == 7043 + 495
     assert lines[2].total_minor == 6993
 
 
