@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from storage import Database, UnitOfWork
 from storage.clock import utcnow
 from storage.ids import new_id
-from storage.models import Customer, Event, InventoryItem, Order
+from storage.models import Customer, Event, InventoryItem, Order, Product
 from storage.partition import Partition
 
 
@@ -64,6 +64,25 @@ class Store:
         customer.email_canonical = customer.email
         self._add(customer)
         return customer.id
+
+    def product(self, sku: str, price_minor: int = 1000, currency: str = "EUR") -> str:
+        """A catalogue row as the products API stores it (for callers without a key)."""
+        now = utcnow()
+        product = Product(
+            id=new_id("prod"),
+            sku=sku,
+            name=f"Product {sku}",
+            description=None,
+            price_minor=price_minor,
+            currency=currency,
+            status="active",
+            metadata_={},
+            created_at=now,
+            updated_at=now,
+            deleted_at=None,
+        )
+        self._add(product)
+        return product.id
 
     def stock(self, sku: str, on_hand: int, threshold: int | None = None) -> str:
         now = utcnow()
