@@ -154,7 +154,7 @@ class ErrorResponder:
         return self.respond(409, str(exc), exc.details)
 
     async def unprocessable(self, _request, exc: Unprocessable):
-        return self.respond(422, str(exc), {exc.field: exc.reason})
+        return self.respond(422, str(exc), exc.details)
 
     async def duplicate(self, _request, exc: DuplicateError):
         return self.respond(

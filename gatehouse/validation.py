@@ -7,16 +7,25 @@ import typing as t
 
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import BadRequestProblem
-from connexion.json_schema import Draft4RequestValidator
+from connexion.json_schema import Draft4RequestValidator, Draft4ResponseValidator, allow_nullable
 from connexion.validators import (
     VALIDATOR_MAP,
     FormDataValidator,
     JSONRequestBodyValidator,
+    JSONResponseBodyValidator,
     ParameterValidator,
 )
 from jsonschema import Draft4Validator, ValidationError
+from jsonschema.validators import extend
 
 LOCATIONS = ("query", "path", "header", "cookie")
+
+# `nullable: true` beside `allOf: [$ref]` (a shared schema that may be null in one
+# place, such as an order's Address) must let null through; Connexion honours
+# `nullable` only beside `type` and `enum`, and null never matches the $ref.
+_NULLABLE_ALL_OF = {"allOf": allow_nullable(Draft4Validator.VALIDATORS["allOf"])}
+RequestSchemaValidator = extend(Draft4RequestValidator, _NULLABLE_ALL_OF)
+ResponseSchemaValidator = extend(Draft4ResponseValidator, _NULLABLE_ALL_OF)
 
 
 class RequestInvalid(BadRequestProblem):
@@ -80,7 +89,7 @@ class AllErrorsParameterValidator(ParameterValidator):
 class AllErrorsJSONBodyValidator(JSONRequestBodyValidator):
     @property
     def _validator(self):
-        return _cached(Draft4RequestValidator, self._schema)
+        return _cached(RequestSchemaValidator, self._schema)
 
     async def _parse(self, stream, scope) -> t.Any:
         raw = b"".join([message async for message in stream])
@@ -130,6 +139,12 @@ def _unstorable(value: t.Any, path: tuple = ()) -> t.Iterator[tuple[str, str]]:
             yield from _unstorable(item, (*path, index))
 
 
+class NullableJSONResponseBodyValidator(JSONResponseBodyValidator):
+    @property
+    def validator(self) -> Draft4Validator:
+        return _cached(ResponseSchemaValidator, self._schema)
+
+
 class FormBodyValidator(FormDataValidator):
     """Form bodies (the OAuth endpoints): unknown parameters are ignored, not refused.
 
@@ -166,5 +181,8 @@ VALIDATORS = {
             "*/*json": AllErrorsJSONBodyValidator,
             "application/x-www-form-urlencoded": FormBodyValidator,
         }
+    ),
+    "response": MediaTypeDict(
+        {**VALIDATOR_MAP["response"], "*/*json": NullableJSONResponseBodyValidator}
     ),
 }

@@ -1486,6 +1486,508 @@ class EventResponse(BaseModel):
     meta: ResponseMeta
 
 
+class OrderItem(BaseModel):
+    """
+    A line of an order, priced from the catalogue when it was placed.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    product_id: Annotated[
+        str, Field(alias="productId", examples=["prod_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"])
+    ]
+    sku: Annotated[str, Field(examples=["TSHIRT-M-BLUE"])]
+    name: Annotated[str, Field(examples=["T-shirt, blue, M"])]
+    quantity: Annotated[int, Field(examples=[2])]
+    unit_price: Annotated[
+        str,
+        Field(
+            alias="unitPrice",
+            description="A decimal amount with exactly two places, in the major unit.",
+            examples=["19.99"],
+            pattern="^(0|[1-9][0-9]{0,9})\\.[0-9]{2}$",
+        ),
+    ]
+    line_total: Annotated[
+        str,
+        Field(
+            alias="lineTotal",
+            description="A decimal amount with exactly two places, in the major unit.",
+            examples=["19.99"],
+            pattern="^(0|[1-9][0-9]{0,9})\\.[0-9]{2}$",
+        ),
+    ]
+
+
+class OrderAddress(Address):
+    """
+    A postal address copied onto the order (the shared `Address`), or null.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+
+
+class Order(BaseModel):
+    """
+    An order. Every property is present unless `fields` asked for fewer;
+    `id` is always present. Amounts are in `currency`.
+
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(examples=["order_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"])]
+    customer_id: Annotated[
+        str | None,
+        Field(
+            alias="customerId",
+            description="The customer; null once the customer was erased.",
+            examples=["cust_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"],
+        ),
+    ] = None
+    status: Annotated[
+        Literal[
+            "pending",
+            "paid",
+            "processing",
+            "shipped",
+            "delivered",
+            "completed",
+            "cancelled",
+            "return_requested",
+            "refunded",
+        ]
+        | None,
+        Field(
+            description="Where an order is in its lifecycle. Moves: `pending` → `paid` →\n`processing` → `shipped` → `delivered` → `completed`; `pending` or\n`paid` → `cancelled`; `delivered` → `return_requested` → `refunded`.\n`completed`, `cancelled` and `refunded` are final.\n"
+        ),
+    ] = None
+    currency: Annotated[
+        str | None,
+        Field(description="An ISO 4217 currency code.", examples=["EUR"], pattern="^[A-Z]{3}$"),
+    ] = None
+    items: list[OrderItem] | None = None
+    subtotal: Annotated[
+        str | None,
+        Field(
+            description="A decimal amount with exactly two places, in the major unit.",
+            examples=["19.99"],
+            pattern="^(0|[1-9][0-9]{0,9})\\.[0-9]{2}$",
+        ),
+    ] = None
+    shipping: Annotated[
+        str | None,
+        Field(
+            description="A decimal amount with exactly two places, in the major unit.",
+            examples=["19.99"],
+            pattern="^(0|[1-9][0-9]{0,9})\\.[0-9]{2}$",
+        ),
+    ] = None
+    tax: Annotated[
+        str | None,
+        Field(
+            description="A decimal amount with exactly two places, in the major unit.",
+            examples=["19.99"],
+            pattern="^(0|[1-9][0-9]{0,9})\\.[0-9]{2}$",
+        ),
+    ] = None
+    discount: Annotated[
+        str | None,
+        Field(
+            description="A decimal amount with exactly two places, in the major unit.",
+            examples=["19.99"],
+            pattern="^(0|[1-9][0-9]{0,9})\\.[0-9]{2}$",
+        ),
+    ] = None
+    total: Annotated[
+        str | None,
+        Field(
+            description="A decimal amount with exactly two places, in the major unit.",
+            examples=["19.99"],
+            pattern="^(0|[1-9][0-9]{0,9})\\.[0-9]{2}$",
+        ),
+    ] = None
+    amount_paid: Annotated[
+        str | None,
+        Field(
+            alias="amountPaid",
+            description="The sum of the order's succeeded payments.",
+            examples=["19.99"],
+            pattern="^(0|[1-9][0-9]{0,9})\\.[0-9]{2}$",
+        ),
+    ] = None
+    shipping_address: Annotated[OrderAddress | None, Field(alias="shippingAddress")] = None
+    billing_address: Annotated[OrderAddress | None, Field(alias="billingAddress")] = None
+    notes: str | None = None
+    metadata: dict[str, str] | None = None
+    version: Annotated[
+        int | None,
+        Field(
+            description="Increases on every change; send it back to change the order safely.", ge=1
+        ),
+    ] = None
+    allowed_transitions: Annotated[
+        list[
+            Literal[
+                "pending",
+                "paid",
+                "processing",
+                "shipped",
+                "delivered",
+                "completed",
+                "cancelled",
+                "return_requested",
+                "refunded",
+            ]
+        ]
+        | None,
+        Field(alias="allowedTransitions", description="The statuses the order may move to now."),
+    ] = None
+    created_at: Annotated[AwareDatetime | None, Field(alias="createdAt")] = None
+    updated_at: Annotated[AwareDatetime | None, Field(alias="updatedAt")] = None
+    cancelled_at: Annotated[AwareDatetime | None, Field(alias="cancelledAt")] = None
+
+
+class OrderList(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: list[Order]
+    pagination: Pagination
+
+
+class OrderItemInput(BaseModel):
+    """
+    A line to order. The price comes from the catalogue.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    product_id: Annotated[
+        str,
+        Field(
+            alias="productId",
+            description="An active product of the caller's organization and mode.",
+            examples=["prod_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"],
+            pattern="^prod_[0-9A-HJKMNP-TV-Z]{26}$",
+        ),
+    ]
+    quantity: Annotated[int, Field(examples=[2], ge=1, le=1000)]
+    unit_price: Annotated[
+        str | None,
+        Field(
+            alias="unitPrice",
+            description="Optional. If sent, it must equal the product's catalogue price\n(`422 UNPROCESSABLE` naming `items[i].unitPrice` otherwise): a check\nof what the client showed its buyer, never a price the server takes.\n",
+            examples=["19.99"],
+            pattern="^(0|[1-9][0-9]{0,9})\\.[0-9]{2}$",
+        ),
+    ] = None
+
+
+OrderMetadataAdditionalProperty = TypeAliasType(
+    "OrderMetadataAdditionalProperty", Annotated[str, Field(max_length=500, pattern="^[^\\x00]*$")]
+)
+
+
+class OrderMetadata(RootModel[dict[str, OrderMetadataAdditionalProperty]]):
+    """
+    Up to 20 string pairs of your own.
+    """
+
+    root: Annotated[dict[str, OrderMetadataAdditionalProperty], Field(max_length=20)]
+
+
+class OrderInput(BaseModel):
+    """
+    An order to place. Pricing rule: each line's `unitPrice` is the
+    product's catalogue price; `lineTotal` = `unitPrice` × `quantity`;
+    `subtotal` = the sum of the line totals; `tax` and `discount` are
+    `0.00` (catalogue prices are final; a tax engine or coupons would plug
+    in behind the server's pricing function); `total` = `subtotal` +
+    `shipping` + `tax` − `discount`. All amounts are computed by the server
+    in minor units, never with floating point.
+
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    customer_id: Annotated[
+        str,
+        Field(
+            alias="customerId",
+            description="A customer of the caller's organization and mode.",
+            examples=["cust_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"],
+            pattern="^cust_[0-9A-HJKMNP-TV-Z]{26}$",
+        ),
+    ]
+    items: Annotated[
+        list[OrderItemInput],
+        Field(description="The lines of the order, 1 to 100.", max_length=100, min_length=1),
+    ]
+    shipping_address: Annotated[OrderAddress | None, Field(alias="shippingAddress")] = None
+    billing_address: Annotated[OrderAddress | None, Field(alias="billingAddress")] = None
+    shipping: Annotated[
+        str | None,
+        Field(
+            description="The shipping fee, in the order's currency; `0.00` if left out.",
+            examples=["19.99"],
+            pattern="^(0|[1-9][0-9]{0,9})\\.[0-9]{2}$",
+        ),
+    ] = None
+    notes: Annotated[
+        str | None,
+        Field(
+            description="Free text for the merchant; no NUL characters.",
+            max_length=2000,
+            pattern="^[^\\x00]*$",
+        ),
+    ] = None
+    metadata: OrderMetadata | None = None
+
+
+class OrderResponse(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: Order
+    meta: ResponseMeta
+
+
+class OrderUpdate(BaseModel):
+    """
+    A full replacement of an order's changeable fields; fields left out take
+    their defaults (no address, `0.00` shipping, no notes, no metadata).
+    What may change depends on the status: `pending` — items, addresses,
+    shipping, notes, metadata; `paid` and `processing` — addresses, notes,
+    metadata; later — notes and metadata only. Sending a different value for
+    a field the status fixes answers `409 CONFLICT` naming those fields;
+    sending the current value is fine. Items are compared by product and
+    quantity; replacing them releases the old reservations and reserves the
+    new ones in the same transaction, and re-prices them from the catalogue.
+
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    items: Annotated[
+        list[OrderItemInput],
+        Field(description="The lines of the order, 1 to 100.", max_length=100, min_length=1),
+    ]
+    shipping_address: Annotated[OrderAddress | None, Field(alias="shippingAddress")] = None
+    billing_address: Annotated[OrderAddress | None, Field(alias="billingAddress")] = None
+    shipping: Annotated[
+        str | None,
+        Field(
+            description="The shipping fee, in the order's currency; `0.00` if left out.",
+            examples=["19.99"],
+            pattern="^(0|[1-9][0-9]{0,9})\\.[0-9]{2}$",
+        ),
+    ] = None
+    notes: Annotated[
+        str | None,
+        Field(
+            description="Free text for the merchant; no NUL characters.",
+            max_length=2000,
+            pattern="^[^\\x00]*$",
+        ),
+    ] = None
+    metadata: OrderMetadata | None = None
+    version: Annotated[
+        int | None,
+        Field(
+            description="Optional optimistic concurrency: the `version` the change is based on.\nWhen the order has moved on since, the answer is `409 CONFLICT` and\nnothing changes.\n",
+            ge=1,
+            le=2147483647,
+        ),
+    ] = None
+
+
+class OrderStatusChange(BaseModel):
+    """
+    A move along the lifecycle (see `OrderStatus`).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    status: Annotated[
+        Literal[
+            "pending",
+            "paid",
+            "processing",
+            "shipped",
+            "delivered",
+            "completed",
+            "cancelled",
+            "return_requested",
+            "refunded",
+        ],
+        Field(
+            description="Where an order is in its lifecycle. Moves: `pending` → `paid` →\n`processing` → `shipped` → `delivered` → `completed`; `pending` or\n`paid` → `cancelled`; `delivered` → `return_requested` → `refunded`.\n`completed`, `cancelled` and `refunded` are final.\n"
+        ),
+    ]
+    reason: Annotated[
+        str | None,
+        Field(
+            description="Why, for the record (kept in the `order.updated` event).",
+            max_length=500,
+            pattern="^[^\\x00]*$",
+        ),
+    ] = None
+    version: Annotated[
+        int | None,
+        Field(
+            description="Optional optimistic concurrency: the `version` the change is based on.\nWhen the order has moved on since, the answer is `409 CONFLICT` and\nnothing changes.\n",
+            ge=1,
+            le=2147483647,
+        ),
+    ] = None
+
+
+class Payment(BaseModel):
+    """
+    A recorded payment attempt.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(examples=["pay_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"])]
+    order_id: Annotated[str, Field(alias="orderId", examples=["order_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"])]
+    amount: Annotated[
+        str,
+        Field(
+            description="A decimal amount with exactly two places, in the major unit.",
+            examples=["19.99"],
+            pattern="^(0|[1-9][0-9]{0,9})\\.[0-9]{2}$",
+        ),
+    ]
+    currency: Annotated[
+        str, Field(description="An ISO 4217 currency code.", examples=["EUR"], pattern="^[A-Z]{3}$")
+    ]
+    method: Annotated[
+        Literal["card", "bank_transfer", "wallet", "cash", "other"],
+        Field(description="How the buyer paid."),
+    ]
+    provider: Annotated[
+        str,
+        Field(
+            description="The provider that handled the attempt (`recorded`: reported by the caller).",
+            examples=["recorded"],
+        ),
+    ]
+    provider_reference: Annotated[str | None, Field(alias="providerReference")]
+    status: Annotated[
+        Literal["succeeded", "failed", "pending"],
+        Field(
+            description="The attempt's outcome: `succeeded` counts toward `amountPaid`; `failed`\nand `pending` do not.\n"
+        ),
+    ]
+    failure_code: Annotated[str | None, Field(alias="failureCode")]
+    failure_message: Annotated[str | None, Field(alias="failureMessage")]
+    created_at: Annotated[AwareDatetime, Field(alias="createdAt")]
+
+
+class PaymentList(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: list[Payment]
+    pagination: Pagination
+
+
+class PaymentInput(BaseModel):
+    """
+    A payment attempt, as your payment provider reported it. Gatehouse calls
+    no provider itself: it records the outcome you send.
+
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    amount: Annotated[
+        str,
+        Field(
+            description="At most what is still due on the order (`total` − `amountPaid`).",
+            examples=["19.99"],
+            pattern="^(0|[1-9][0-9]{0,9})\\.[0-9]{2}$",
+        ),
+    ]
+    currency: Annotated[
+        str,
+        Field(description="Must be the order's currency.", examples=["EUR"], pattern="^[A-Z]{3}$"),
+    ]
+    method: Annotated[
+        Literal["card", "bank_transfer", "wallet", "cash", "other"],
+        Field(description="How the buyer paid."),
+    ]
+    provider_reference: Annotated[
+        str | None,
+        Field(
+            alias="providerReference",
+            description="The provider's id of the attempt (a charge or transfer id).",
+            examples=["ch_3PZq2x"],
+            max_length=200,
+            min_length=1,
+            pattern="^[^\\x00]*[^\\s\\x00][^\\x00]*$",
+        ),
+    ] = None
+    status: Annotated[
+        Literal["succeeded", "failed", "pending"],
+        Field(
+            description="The attempt's outcome: `succeeded` counts toward `amountPaid`; `failed`\nand `pending` do not.\n"
+        ),
+    ]
+    failure_code: Annotated[
+        str | None,
+        Field(
+            alias="failureCode",
+            description="For a failed attempt, the provider's code.",
+            examples=["card_declined"],
+            max_length=64,
+            min_length=1,
+            pattern="^[^\\x00]*[^\\s\\x00][^\\x00]*$",
+        ),
+    ] = None
+    failure_message: Annotated[
+        str | None,
+        Field(
+            alias="failureMessage",
+            description="For a failed attempt, the provider's explanation.",
+            max_length=500,
+            pattern="^[^\\x00]*$",
+        ),
+    ] = None
+
+
+class PaymentResponse(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: Payment
+    meta: ResponseMeta
+
+
 class TokenRequest(BaseModel):
     """
     An access token request (RFC 6749 section 4.4 and 6), form-encoded or

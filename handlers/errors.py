@@ -14,7 +14,7 @@ class Forbidden(Exception):
 
 class Conflict(Exception):
     """The request cannot apply to the resource in its current state; `details`
-    optionally name the fields and figures at odds (`{"available": "3"}`)."""
+    optionally names the fields (or items) at fault."""
 
     def __init__(self, message: str, details: dict[str, str] | None = None) -> None:
         super().__init__(message)
@@ -24,7 +24,11 @@ class Conflict(Exception):
 class Unprocessable(Exception):
     """Well-formed input that breaks a business rule; `field` names the input at fault."""
 
-    def __init__(self, field: str, message: str, reason: str) -> None:
+    def __init__(
+        self, field: str, message: str, reason: str, more: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.field = field
         self.reason = reason
+        # Other inputs at fault too, when a rule is broken in several places at once.
+        self.details = {field: reason, **(more or {})}

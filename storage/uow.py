@@ -11,6 +11,8 @@ from storage.events import EventRepository
 from storage.inventory import InventoryRepository
 from storage.idempotency import IdempotencyRepository
 from storage.oauth import OAuthClientRepository, SigningKeyRepository, TokenRepository
+from storage.orders import OrderRepository
+from storage.payments import PaymentRepository
 from storage.products import ProductRepository
 from storage.usage import UsageRepository
 from storage.users import UserRepository
@@ -30,6 +32,8 @@ class UnitOfWork:
     inventory: InventoryRepository
     idempotency: IdempotencyRepository
     customers: CustomerRepository
+    orders: OrderRepository
+    payments: PaymentRepository
 
     def __init__(self, session_factory: sessionmaker) -> None:
         self._session_factory = session_factory
@@ -48,6 +52,8 @@ class UnitOfWork:
         self.inventory = InventoryRepository(self.session)
         self.idempotency = IdempotencyRepository(self.session)
         self.customers = CustomerRepository(self.session)
+        self.orders = OrderRepository(self.session)
+        self.payments = PaymentRepository(self.session)
         return self
 
     def __exit__(self, *exc_info) -> None:

@@ -27,6 +27,7 @@ tests/integration/test_idempotency*.py.
 
 from __future__ import annotations
 
+import itertools
 import os
 import uuid
 
@@ -40,6 +41,12 @@ KEY = os.environ["GATEHOUSE_CONTRACT_KEY"]
 SIGNER = SignedKeyAuth(KEY, os.environ["GATEHOUSE_CONTRACT_SECRET"])
 BEARER = os.environ.get("GATEHOUSE_CONTRACT_BEARER", "")
 LOGOUT_BEARER = os.environ.get("GATEHOUSE_CONTRACT_LOGOUT_BEARER", "")
+# A product (with ample stock) and a customer seeded by test_schemathesis.py.
+PRODUCT_ID = os.environ.get("GATEHOUSE_CONTRACT_PRODUCT_ID", "")
+PRODUCT_PRICE = os.environ.get("GATEHOUSE_CONTRACT_PRODUCT_PRICE", "")
+CUSTOMER_ID = os.environ.get("GATEHOUSE_CONTRACT_CUSTOMER_ID", "")
+ORDER_WRITES = {("POST", "/orders"), ("PUT", "/orders/{orderId}")}
+_order_writes = itertools.count()
 
 
 def fresh_idempotency_key(request):
@@ -63,8 +70,27 @@ def sign_if_ours(request):
     return SIGNER(request)
 
 
+def seed_order_body(case) -> None:
+    """Put the seeded ids into three of four order bodies: generated ids name no
+    product or customer, so without this every order would be refused (422) and
+    the stateful phase could never walk create -> get -> update -> pay -> cancel.
+    The fourth keeps its generated ids and exercises the refusals."""
+    if not PRODUCT_ID or (case.method.upper(), case.operation.path) not in ORDER_WRITES:
+        return
+    if not isinstance(case.body, dict) or next(_order_writes) % 4 == 3:
+        return
+    if isinstance(case.body.get("customerId"), str):
+        case.body["customerId"] = CUSTOMER_ID
+    for item in case.body.get("items") or []:
+        if isinstance(item, dict) and isinstance(item.get("productId"), str):
+            item["productId"] = PRODUCT_ID
+            if isinstance(item.get("unitPrice"), str):
+                item["unitPrice"] = PRODUCT_PRICE
+
+
 @schemathesis.hook
 def before_call(context, case, kwargs):
+    seed_order_body(case)
     kwargs["auth"] = sign_if_ours
 
 
@@ -73,12 +99,14 @@ def before_call(context, case, kwargs):
 # same way; the key list filters by status). Schemathesis' use_after_free check
 # (ST301) counts a read after DELETE as a failure; its per-operation settings do
 # not reach the stateful phase, where the check runs (schemathesis 4.32), so the
-# built-in check is excluded and this one runs it on every operation but these two.
-KEPT_AFTER_DELETE = ("/api-keys/{keyId}", "/oauth/clients/{clientId}")
+# built-in check is excluded and this one runs it on every operation but these.
+# DELETE on an order cancels it: the order stays readable with status `cancelled`.
+# Paths under these prefixes (an order's payments, a key's usage) stay too.
+KEPT_AFTER_DELETE = ("/api-keys/{keyId}", "/oauth/clients/{clientId}", "/orders/{orderId}")
 
 
 @schemathesis.check
 def use_after_free_except_revocations(ctx, response, case):
-    if case.operation.path in KEPT_AFTER_DELETE:
+    if case.operation.path.startswith(KEPT_AFTER_DELETE):
         return None
     return use_after_free(ctx, response, case)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.support.commerce import Store
 from tests.support.people import link_token, only_message_to
 from tests.support.server import LiveServer
 
@@ -90,6 +91,24 @@ def person_tokens(server, organization_id: str, log_dir: Path) -> tuple[str, str
     return tokens[0], tokens[1]
 
 
+def seed_orders(server, organization_id: str, mode: str) -> dict[str, str]:
+    """A product with ample stock and a customer in the credential's mode, so that
+    Schemathesis can place orders and walk them (hooks.seed_order_body uses the ids)."""
+    store = Store.open(server.env["DATABASE_URL"], organization_id, mode)
+    try:
+        sku = f"CONTRACT-{uuid.uuid4().hex[:8].upper()}"
+        product_id = store.product(sku, price_minor=1000)
+        store.stock(sku, 10**12)
+        customer_id = store.customer()
+    finally:
+        store.close()
+    return {
+        "GATEHOUSE_CONTRACT_PRODUCT_ID": product_id,
+        "GATEHOUSE_CONTRACT_PRODUCT_PRICE": "10.00",
+        "GATEHOUSE_CONTRACT_CUSTOMER_ID": customer_id,
+    }
+
+
 @pytest.mark.contract
 @pytest.mark.parametrize(("spec", "credential"), RUNS, ids=[f"{s}-{c}" for s, c in RUNS])
 def test_contract_holds(spec, credential, server, backend, tmp_path):
@@ -100,6 +119,9 @@ def test_contract_holds(spec, credential, server, backend, tmp_path):
     elif credential == "person":
         token, logout_token = person_tokens(server, credentials.organization_id, tmp_path)
     document, base_path = SPECS[spec]
+    # A person signs in to live mode by default; keys and clients are made in test mode.
+    mode = "live" if credential == "person" else "test"
+    seeded = seed_orders(server, credentials.organization_id, mode) if spec == "v1" else {}
     junit = tmp_path / "junit.xml"
     run = subprocess.run(
         [
@@ -142,6 +164,7 @@ def test_contract_holds(spec, credential, server, backend, tmp_path):
             "GATEHOUSE_CONTRACT_BEARER": token,
             "GATEHOUSE_CONTRACT_LOGOUT_BEARER": logout_token,
             "PYTHONPATH": str(ROOT),
+            **seeded,
         },
         cwd=ROOT,
         capture_output=True,
