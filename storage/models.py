@@ -435,6 +435,8 @@ class Payment(Base):
     failure_code: Mapped[str | None] = mapped_column(String(64))
     failure_message: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 # --- Idempotency keys (issue 4, migration 0007) ---
 
 

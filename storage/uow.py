@@ -8,8 +8,8 @@ from storage.accounts import ApiKeyRepository, OrganizationRepository
 from storage.customers import CustomerRepository
 from storage.database import current_database
 from storage.events import EventRepository
-from storage.inventory import InventoryRepository
 from storage.idempotency import IdempotencyRepository
+from storage.inventory import InventoryRepository
 from storage.oauth import OAuthClientRepository, SigningKeyRepository, TokenRepository
 from storage.orders import OrderRepository
 from storage.payments import PaymentRepository
