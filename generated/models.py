@@ -1376,116 +1376,6 @@ class CustomerResponse(BaseModel):
     meta: ResponseMeta
 
 
-class FieldChange(BaseModel):
-    """
-    One field's value before and after a change (`null` when it had none).
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-        populate_by_name=True,
-    )
-    from_: Annotated[
-        Any,
-        Field(
-            alias="from",
-            description="The value before the change, of the field's own type, or `null`.",
-        ),
-    ]
-    to: Annotated[
-        Any, Field(description="The value after the change, of the field's own type, or `null`.")
-    ]
-
-
-class Event(BaseModel):
-    """
-    One change to a resource, recorded in the same transaction as the change
-    itself: an event exists exactly when its change was committed. Every
-    property is present unless `fields` asked for fewer; `id` is always
-    present.
-
-    When a customer is deleted (erased), the personal data in its past
-    events is erased too: the customer's events keep only `{"id"}` in `data`
-    and no `changes`, and its orders' events show `customerId`,
-    `shippingAddress` and `billingAddress` as `null`.
-
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-        populate_by_name=True,
-    )
-    id: Annotated[str, Field(examples=["evt_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"])]
-    type: Annotated[
-        Literal[
-            "customer.created",
-            "customer.updated",
-            "customer.deleted",
-            "inventory.low",
-            "order.created",
-            "order.updated",
-            "order.cancelled",
-            "payment.received",
-            "payment.failed",
-            "product.created",
-            "product.updated",
-            "product.deleted",
-        ]
-        | None,
-        Field(
-            description="The kind of change an event records, `resource.action`. This list is the\ncatalogue webhooks subscribe from.\n"
-        ),
-    ] = None
-    created_at: Annotated[
-        AwareDatetime | None, Field(alias="createdAt", description="When the change happened.")
-    ] = None
-    resource_type: Annotated[
-        Literal["customer", "inventory", "order", "payment", "product"] | None,
-        Field(
-            alias="resourceType",
-            description="The kind of resource an event is about, the first part of its `type`.",
-        ),
-    ] = None
-    resource_id: Annotated[
-        str | None,
-        Field(
-            alias="resourceId",
-            description="The id of the resource that changed (`cust_...`, `prod_...`, ...).",
-            examples=["cust_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"],
-        ),
-    ] = None
-    data: Annotated[
-        dict[str, Any] | None,
-        Field(
-            description="The resource as the API showed it right after the change (for a\ndeletion, as it was last shown; for a deleted customer, only its\n`id`).\n"
-        ),
-    ] = None
-    changes: Annotated[
-        dict[str, FieldChange] | None,
-        Field(
-            description="What the change altered, field by field (the resource's camelCase\nproperty names); empty for creations and deletions.\n"
-        ),
-    ] = None
-
-
-class EventList(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        populate_by_name=True,
-    )
-    data: list[Event]
-    pagination: Pagination
-
-
-class EventResponse(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        populate_by_name=True,
-    )
-    data: Event
-    meta: ResponseMeta
-
-
 class OrderItem(BaseModel):
     """
     A line of an order, priced from the catalogue when it was placed.
@@ -1652,6 +1542,195 @@ class Order(BaseModel):
     created_at: Annotated[AwareDatetime | None, Field(alias="createdAt")] = None
     updated_at: Annotated[AwareDatetime | None, Field(alias="updatedAt")] = None
     cancelled_at: Annotated[AwareDatetime | None, Field(alias="cancelledAt")] = None
+
+
+class Payment(BaseModel):
+    """
+    A recorded payment attempt.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(examples=["pay_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"])]
+    order_id: Annotated[str, Field(alias="orderId", examples=["order_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"])]
+    amount: Annotated[
+        str,
+        Field(
+            description="A decimal amount with exactly two places, in the major unit.",
+            examples=["19.99"],
+            pattern="^(0|[1-9][0-9]{0,9})\\.[0-9]{2}$",
+        ),
+    ]
+    currency: Annotated[
+        str, Field(description="An ISO 4217 currency code.", examples=["EUR"], pattern="^[A-Z]{3}$")
+    ]
+    method: Annotated[
+        Literal["card", "bank_transfer", "wallet", "cash", "other"],
+        Field(description="How the buyer paid."),
+    ]
+    provider: Annotated[
+        str,
+        Field(
+            description="The provider that handled the attempt (`recorded`: reported by the caller).",
+            examples=["recorded"],
+        ),
+    ]
+    provider_reference: Annotated[str | None, Field(alias="providerReference")]
+    status: Annotated[
+        Literal["succeeded", "failed", "pending"],
+        Field(
+            description="The attempt's outcome: `succeeded` counts toward `amountPaid`; `failed`\nand `pending` do not.\n"
+        ),
+    ]
+    failure_code: Annotated[str | None, Field(alias="failureCode")]
+    failure_message: Annotated[str | None, Field(alias="failureMessage")]
+    created_at: Annotated[AwareDatetime, Field(alias="createdAt")]
+
+
+class CustomerExport(BaseModel):
+    """
+    Everything the platform holds about one customer (GDPR art. 15 and 20):
+    the profile with its addresses, every order placed for the customer and
+    every payment attempt on those orders, as the API shows them.
+
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    customer: Customer
+    orders: Annotated[
+        list[Order],
+        Field(description="The customer's orders, oldest first, cancelled ones included."),
+    ]
+    payments: Annotated[
+        list[Payment], Field(description="Payment attempts on those orders, oldest first.")
+    ]
+    exported_at: Annotated[
+        AwareDatetime, Field(alias="exportedAt", description="When this document was assembled.")
+    ]
+
+
+class CustomerExportResponse(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: CustomerExport
+    meta: ResponseMeta
+
+
+class FieldChange(BaseModel):
+    """
+    One field's value before and after a change (`null` when it had none).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    from_: Annotated[
+        Any,
+        Field(
+            alias="from",
+            description="The value before the change, of the field's own type, or `null`.",
+        ),
+    ]
+    to: Annotated[
+        Any, Field(description="The value after the change, of the field's own type, or `null`.")
+    ]
+
+
+class Event(BaseModel):
+    """
+    One change to a resource, recorded in the same transaction as the change
+    itself: an event exists exactly when its change was committed. Every
+    property is present unless `fields` asked for fewer; `id` is always
+    present.
+
+    When a customer is deleted (erased), the personal data in its past
+    events is erased too: the customer's events keep only `{"id"}` in `data`
+    and no `changes`, and its orders' events show `customerId`,
+    `shippingAddress` and `billingAddress` as `null`.
+
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(examples=["evt_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"])]
+    type: Annotated[
+        Literal[
+            "customer.created",
+            "customer.updated",
+            "customer.deleted",
+            "inventory.low",
+            "order.created",
+            "order.updated",
+            "order.cancelled",
+            "payment.received",
+            "payment.failed",
+            "product.created",
+            "product.updated",
+            "product.deleted",
+        ]
+        | None,
+        Field(
+            description="The kind of change an event records, `resource.action`. This list is the\ncatalogue webhooks subscribe from.\n"
+        ),
+    ] = None
+    created_at: Annotated[
+        AwareDatetime | None, Field(alias="createdAt", description="When the change happened.")
+    ] = None
+    resource_type: Annotated[
+        Literal["customer", "inventory", "order", "payment", "product"] | None,
+        Field(
+            alias="resourceType",
+            description="The kind of resource an event is about, the first part of its `type`.",
+        ),
+    ] = None
+    resource_id: Annotated[
+        str | None,
+        Field(
+            alias="resourceId",
+            description="The id of the resource that changed (`cust_...`, `prod_...`, ...).",
+            examples=["cust_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"],
+        ),
+    ] = None
+    data: Annotated[
+        dict[str, Any] | None,
+        Field(
+            description="The resource as the API showed it right after the change (for a\ndeletion, as it was last shown; for a deleted customer, only its\n`id`).\n"
+        ),
+    ] = None
+    changes: Annotated[
+        dict[str, FieldChange] | None,
+        Field(
+            description="What the change altered, field by field (the resource's camelCase\nproperty names); empty for creations and deletions.\n"
+        ),
+    ] = None
+
+
+class EventList(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: list[Event]
+    pagination: Pagination
+
+
+class EventResponse(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: Event
+    meta: ResponseMeta
 
 
 class OrderList(BaseModel):
@@ -1857,51 +1936,6 @@ class OrderStatusChange(BaseModel):
             le=2147483647,
         ),
     ] = None
-
-
-class Payment(BaseModel):
-    """
-    A recorded payment attempt.
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-        populate_by_name=True,
-    )
-    id: Annotated[str, Field(examples=["pay_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"])]
-    order_id: Annotated[str, Field(alias="orderId", examples=["order_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"])]
-    amount: Annotated[
-        str,
-        Field(
-            description="A decimal amount with exactly two places, in the major unit.",
-            examples=["19.99"],
-            pattern="^(0|[1-9][0-9]{0,9})\\.[0-9]{2}$",
-        ),
-    ]
-    currency: Annotated[
-        str, Field(description="An ISO 4217 currency code.", examples=["EUR"], pattern="^[A-Z]{3}$")
-    ]
-    method: Annotated[
-        Literal["card", "bank_transfer", "wallet", "cash", "other"],
-        Field(description="How the buyer paid."),
-    ]
-    provider: Annotated[
-        str,
-        Field(
-            description="The provider that handled the attempt (`recorded`: reported by the caller).",
-            examples=["recorded"],
-        ),
-    ]
-    provider_reference: Annotated[str | None, Field(alias="providerReference")]
-    status: Annotated[
-        Literal["succeeded", "failed", "pending"],
-        Field(
-            description="The attempt's outcome: `succeeded` counts toward `amountPaid`; `failed`\nand `pending` do not.\n"
-        ),
-    ]
-    failure_code: Annotated[str | None, Field(alias="failureCode")]
-    failure_message: Annotated[str | None, Field(alias="failureMessage")]
-    created_at: Annotated[AwareDatetime, Field(alias="createdAt")]
 
 
 class PaymentList(BaseModel):

@@ -54,7 +54,7 @@ def list_customers(
 
 def get_customer(token_info: dict, customer_id: str, fields: list[str] | None = None) -> dict:
     with unit_of_work() as uow:
-        customer = _existing(uow, Partition.of(token_info), customer_id)
+        customer = existing_customer(uow, Partition.of(token_info), customer_id)
         return envelope.one(select_fields(view(customer), fields))
 
 
@@ -78,7 +78,7 @@ def update_customer(token_info: dict, customer_id: str, body: dict) -> dict:
     wanted = CustomerInput.model_validate(body)
     partition = Partition.of(token_info)
     with unit_of_work() as uow:
-        customer = _existing(uow, partition, customer_id, for_update=True)
+        customer = existing_customer(uow, partition, customer_id, for_update=True)
         before = view(customer)
         _apply(customer, wanted, customer.updated_at)
         if view(customer) == before:
@@ -101,7 +101,7 @@ def delete_customer(token_info: dict, customer_id: str) -> tuple[None, int]:
     those orders is erased. Then customer.deleted is recorded, holding the id only."""
     partition = Partition.of(token_info)
     with unit_of_work() as uow:
-        customer = _existing(uow, partition, customer_id, for_update=True)
+        customer = existing_customer(uow, partition, customer_id, for_update=True)
         order_ids = uow.customers.detach_orders(partition, customer.id)
         uow.customers.erase(customer, utcnow())
         uow.events.forget_resource(partition, customer.id)
@@ -127,7 +127,9 @@ def view(customer: Customer) -> dict:
     }
 
 
-def _existing(uow, partition: Partition, customer_id: str, for_update: bool = False) -> Customer:
+def existing_customer(
+    uow, partition: Partition, customer_id: str, for_update: bool = False
+) -> Customer:
     customer = uow.customers.get(partition, customer_id, for_update=for_update)
     if customer is None:
         raise NotFound("customer", customer_id)

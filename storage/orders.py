@@ -97,6 +97,16 @@ class OrderRepository:
             )
         )
 
+    def of_customer(self, partition: Partition, customer_id: str) -> list[Order]:
+        """Every order placed for a customer, oldest first, cancelled ones included."""
+        return list(
+            self.session.scalars(
+                select(Order)
+                .where(*partition.where(Order), Order.customer_id == customer_id)
+                .order_by(Order.created_at, Order.id)
+            )
+        )
+
     def search(self, partition: Partition, query: OrderSearch) -> Page[Order]:
         statement = _filtered(select(Order).where(*partition.where(Order)), query)
         order = [

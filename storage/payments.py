@@ -28,3 +28,13 @@ class PaymentRepository:
             .order_by(Payment.created_at, Payment.id)
         )
         return paginate(self.session, statement, page=page, per_page=per_page)
+
+    def of_orders(self, partition: Partition, order_ids: list[str]) -> list[Payment]:
+        """The attempts on several orders, oldest first."""
+        return list(
+            self.session.scalars(
+                select(Payment)
+                .where(*partition.where(Payment), Payment.order_id.in_(order_ids))
+                .order_by(Payment.created_at, Payment.id)
+            )
+        )
