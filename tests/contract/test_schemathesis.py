@@ -174,3 +174,16 @@ def test_contract_holds(spec, credential, server, backend, tmp_path):
     report = run.stdout[-12000:] + run.stderr[-3000:]
     assert run.returncode == 0, f"Schemathesis on {spec}/{credential}/{backend} failed:\n{report}"
     assert " passed" in run.stdout, f"Schemathesis ran nothing:\n{report}"
+    if seeded:
+        walked = orders_walked(server, credentials.organization_id, mode)
+        assert {"order.created", "order.updated", "order.cancelled"} <= walked, walked
+
+
+def orders_walked(server, organization_id: str, mode: str) -> set[str]:
+    """The event types Schemathesis' orders left: proof that it placed, changed and
+    cancelled orders rather than only being refused."""
+    store = Store.open(server.env["DATABASE_URL"], organization_id, mode)
+    try:
+        return {event.type for event in store.events()}
+    finally:
+        store.close()
