@@ -88,8 +88,26 @@ def seed_order_body(case) -> None:
                 item["unitPrice"] = PRODUCT_PRICE
 
 
+# Prefixes of the ids a path parameter may name, for absent_for_null_references.
+ID_PREFIXES = {"customerId": "cust", "productId": "prod", "orderId": "order"}
+
+
+def absent_for_null_references(case) -> None:
+    """A link that follows a null reference (an erased customer's orders keep
+    `customerId: null`, stock may name no product) makes Schemathesis call
+    `/customers/None` and then flag the 400 as a valid request refused. The
+    reference is legitimately null; name a well-formed id that exists nowhere
+    instead, which must answer 404."""
+    for name, value in list((case.path_parameters or {}).items()):
+        if value is None or value == "None":
+            prefix = ID_PREFIXES.get(name)
+            if prefix:
+                case.path_parameters[name] = f"{prefix}_{'0' * 26}"
+
+
 @schemathesis.hook
 def before_call(context, case, kwargs):
+    absent_for_null_references(case)
     seed_order_body(case)
     kwargs["auth"] = sign_if_ours
 
