@@ -128,7 +128,7 @@ class IdempotencyMiddleware:
             return None
         key = _header(scope, HEADER.lower().encode())
         principal = extensions.get("connexion_context", {}).get("token_info")
-        if key is None or not VALID_KEY.match(key) or not isinstance(principal, dict):
+        if key is None or not VALID_KEY.fullmatch(key) or not isinstance(principal, dict):
             return None
         return key_scope(principal, key)
 

@@ -53,7 +53,7 @@ def fresh_idempotency_key(request):
     value = request.headers.get(HEADER)
     if isinstance(value, bytes):
         value = value.decode("latin-1")
-    if value is not None and VALID_KEY.match(value):
+    if value is not None and VALID_KEY.fullmatch(value):
         request.headers[HEADER] = f"st-{uuid.uuid4()}"
     return request
 
