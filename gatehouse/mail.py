@@ -11,12 +11,14 @@ from __future__ import annotations
 import os
 import secrets
 import time
+from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Protocol
 
 SENDER = "Gatehouse <no-reply@gatehouse.localhost>"
+_UNSTRUCTURED = HeaderRegistry()["x-unstructured"]
 
 
 class Mailer(Protocol):
@@ -26,13 +28,28 @@ class Mailer(Protocol):
 def letter(to: str, subject: str, text: str, sender: str = SENDER) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
-    message["To"] = to
+    message["To"] = _recipient(to)
     message["Subject"] = subject
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = make_msgid(domain="gatehouse.localhost")
     # 8bit, not quoted-printable: a person reading the file can copy the link as it is.
     message.set_content(text, cte="8bit")
     return message
+
+
+def _recipient(to: str):
+    """The To header: parsed as an address when the standard library can, else written
+    as given. The API's Email pattern admits addresses whose domain or local part the
+    strict parser chokes on (`x@[`, `:;@y`, raising IndexError or AttributeError
+    rather than a documented error); they must not turn a request into a 500, and a
+    real mail server will bounce them like any undeliverable address."""
+    probe = EmailMessage()
+    try:
+        probe["To"] = to
+        probe.as_bytes()
+    except Exception:  # noqa: BLE001 - the parser's failures have no common type
+        return _UNSTRUCTURED("To", to)
+    return to
 
 
 class FileMailer:
