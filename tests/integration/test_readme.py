@@ -61,6 +61,8 @@ def test_the_idempotency_recipe_creates_one_product_and_replays_it(server, tenan
         ["bash", "-c", script], capture_output=True, text=True, timeout=30, cwd=ROOT
     )
     assert run.returncode == 0, run.stderr
-    first, second = run.stdout.splitlines()
+    lines = [line for line in run.stdout.splitlines() if line]  # bodies end in a newline
+    assert len(lines) == 2, run.stdout
+    first, second = lines
     assert first.startswith("201 {") and second.startswith("201 (replayed) {"), run.stdout
     assert second.removeprefix("201 (replayed) ") == first.removeprefix("201 ")
