@@ -12,6 +12,7 @@ from storage.oauth import OAuthClientRepository, SigningKeyRepository, TokenRepo
 from storage.products import ProductRepository
 from storage.usage import UsageRepository
 from storage.users import UserRepository
+from storage.webhooks import WebhookRepository
 
 
 class UnitOfWork:
@@ -26,6 +27,7 @@ class UnitOfWork:
     users: UserRepository
     events: EventRepository
     inventory: InventoryRepository
+    webhooks: WebhookRepository
 
     def __init__(self, session_factory: sessionmaker) -> None:
         self._session_factory = session_factory
@@ -42,6 +44,7 @@ class UnitOfWork:
         self.users = UserRepository(self.session)
         self.events = EventRepository(self.session)
         self.inventory = InventoryRepository(self.session)
+        self.webhooks = WebhookRepository(self.session)
         return self
 
     def __exit__(self, *exc_info) -> None:

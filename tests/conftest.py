@@ -34,6 +34,10 @@ def server(backend, database_url, tmp_path_factory):
             "DATABASE_URL": database_url,
             "GATEHOUSE_VAR_DIR": str(var_dir),
             "GATEHOUSE_VALIDATE_RESPONSES": "true",
+            # Webhook tests and the contract run register receivers on loopback.
+            "GATEHOUSE_WEBHOOKS_ALLOW_PRIVATE": "true",
+            "GATEHOUSE_WEBHOOKS_TIMEOUT": "3",
+            "GATEHOUSE_WEBHOOKS_POLL": "0.2",
         },
         var_dir / "server.log",
     ).start()
