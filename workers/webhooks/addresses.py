@@ -57,12 +57,14 @@ def refusal(address: IPAddress, *, allow_private: bool) -> str | None:
         address = address.ipv4_mapped
     if address.is_link_local:
         return "link-local addresses (cloud metadata among them) are refused"
-    if address.is_multicast or address.is_unspecified or address.is_reserved:
-        return "multicast, unspecified and reserved addresses are refused"
-    if allow_private and (address.is_loopback or address.is_private):
-        return None
+    if address.is_unspecified or address.is_multicast:
+        return "unspecified and multicast addresses are refused"
     if address.is_loopback:
-        return "loopback addresses are refused"
+        return None if allow_private else "loopback addresses are refused"
+    if allow_private and address.is_private:
+        return None
+    if address.is_reserved:
+        return "reserved addresses are refused"
     # is_global is False for private, CGNAT (100.64/10), unique-local (fc00::/7),
     # documentation and benchmarking ranges alike.
     if not address.is_global:
@@ -75,7 +77,7 @@ def resolve(url: str, *, allow_private: bool) -> Target:
     scheme, host, port, path = parse(url, allow_private=allow_private)
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as error:
+    except (OSError, UnicodeError, ValueError) as error:
         raise UrlRefused(f"the host {host} does not resolve") from error
     addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
     if not addresses:

@@ -76,7 +76,7 @@ def post(
         )
     except TimeoutError:
         return Outcome(None, None, elapsed(), f"timed out after {timeout:g} s")
-    except (OSError, http.client.HTTPException) as error:
+    except (OSError, http.client.HTTPException, UnicodeError, ValueError) as error:
         return Outcome(None, None, elapsed(), f"{type(error).__name__}: {error}"[:500])
     finally:
         connection.close()
