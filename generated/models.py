@@ -1369,7 +1369,7 @@ class Webhook(BaseModel):
             examples=["https://hooks.example.com/gatehouse"],
             max_length=2048,
             min_length=8,
-            pattern="^[Hh][Tt][Tt][Pp][Ss]?://[^\\s\\x00]+$",
+            pattern="^[Hh][Tt][Tt][Pp][Ss]?://[^ \\t\\n\\r\\f\\v\\x00]+$",
         ),
     ]
     description: Annotated[
@@ -1460,7 +1460,7 @@ class WebhookInput(BaseModel):
             examples=["https://hooks.example.com/gatehouse"],
             max_length=2048,
             min_length=8,
-            pattern="^[Hh][Tt][Tt][Pp][Ss]?://[^\\s\\x00]+$",
+            pattern="^[Hh][Tt][Tt][Pp][Ss]?://[^ \\t\\n\\r\\f\\v\\x00]+$",
         ),
     ]
     description: Annotated[
@@ -1526,7 +1526,7 @@ class NewWebhook(BaseModel):
             examples=["https://hooks.example.com/gatehouse"],
             max_length=2048,
             min_length=8,
-            pattern="^[Hh][Tt][Tt][Pp][Ss]?://[^\\s\\x00]+$",
+            pattern="^[Hh][Tt][Tt][Pp][Ss]?://[^ \\t\\n\\r\\f\\v\\x00]+$",
         ),
     ]
     description: Annotated[
@@ -1622,7 +1622,7 @@ class WebhookUpdate(BaseModel):
             examples=["https://hooks.example.com/gatehouse"],
             max_length=2048,
             min_length=8,
-            pattern="^[Hh][Tt][Tt][Pp][Ss]?://[^\\s\\x00]+$",
+            pattern="^[Hh][Tt][Tt][Pp][Ss]?://[^ \\t\\n\\r\\f\\v\\x00]+$",
         ),
     ]
     description: Annotated[

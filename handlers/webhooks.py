@@ -8,7 +8,7 @@ it answers 2xx. Delivery itself is workers/webhooks.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from gatehouse.context import current_services
 from handlers import envelope
@@ -194,7 +194,7 @@ def recover_webhook_deliveries(token_info: dict, webhook_id: str, since: str) ->
         webhook = _active(_existing(uow, token_info, webhook_id))
         count = uow.webhooks.requeue(webhook, utcnow(), failed_since=moment)
         uow.commit()
-    return envelope.one({"requeued": count, "since": rfc3339(moment)}), 202
+    return envelope.one({"requeued": count, "since": _iso(moment)}), 202
 
 
 def _verify(url: str, webhook_id: str, secrets_: list[str]) -> None:
@@ -254,5 +254,22 @@ def _delivery(uow, webhook: Webhook, delivery_id: str):
 
 
 def _instant(value: str | None) -> datetime | None:
+    """An RFC 3339 instant in UTC; one beyond the calendar's ends (0001-01-01T00:00:00+01:00)
+    stands for that end, which compares the same way."""
+    if not value:
+        return None
     # RFC 3339 allows a lower-case `t` and `z`, which fromisoformat() refuses.
-    return datetime.fromisoformat(value.upper()) if value else None
+    moment = datetime.fromisoformat(value.upper())
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        return (
+            datetime.min.replace(tzinfo=UTC)
+            if moment.year == 1
+            else datetime.max.replace(tzinfo=UTC)
+        )
+
+
+def _iso(moment: datetime) -> str:
+    # rfc3339() would print year 360 as `360`, which is not a date-time.
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")

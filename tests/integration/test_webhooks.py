@@ -315,3 +315,19 @@ def test_private_and_plain_http_urls_are_refused_in_production_settings(strict_a
         refused = session.post(WEBHOOKS, json={"url": receiver.url, "events": ["*"]})
         assert_error(refused, 422, "UNPROCESSABLE")
         assert receiver.events() == [], "nothing is sent to a refused address"
+
+
+@pytest.mark.parametrize(
+    ("since", "echoed"),
+    [
+        ("0360-06-02T13:36:12Z", "0360-06-02T13:36:12Z"),
+        ("0001-01-01T00:00:00+01:00", "0001-01-01T00:00:00Z"),
+        ("2024-01-01t10:00:00+02:00", "2024-01-01T08:00:00Z"),
+    ],
+)
+def test_recover_takes_any_rfc3339_instant(api, since, echoed):
+    with Receiver() as receiver:
+        webhook = register(api, receiver, events=["product.deleted"])
+    response = api.post(f"{WEBHOOKS}/{webhook['id']}/recover", params={"since": since})
+    assert response.status_code == 202, response.text
+    assert response.json()["data"] == {"requeued": 0, "since": echoed}
