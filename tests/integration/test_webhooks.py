@@ -331,3 +331,22 @@ def test_recover_takes_any_rfc3339_instant(api, since, echoed):
     response = api.post(f"{WEBHOOKS}/{webhook['id']}/recover", params={"since": since})
     assert response.status_code == 202, response.text
     assert response.json()["data"] == {"requeued": 0, "since": echoed}
+
+
+def test_the_readme_verification_recipes_accept_a_real_delivery_and_refuse_a_forgery(api):
+    from tests.integration.test_readme import block
+
+    library = block("python", "Webhook(")
+    by_hand = block("python", "X-Webhook-Signature")
+    with Receiver() as receiver:
+        webhook = register(api, receiver)
+        [ping] = receiver.events()
+    secret = webhook["secret"]
+    for raw_body, accepted in ((ping.body, True), (ping.body + b" ", False)):
+        scope = {"raw_body": raw_body, "request_headers": ping.headers}
+        scope |= {"headers": ping.headers, "secret": secret}
+        exec(by_hand, scope)  # noqa: S102 (the README's own code, run as a reader would)
+        assert scope["ok"] is accepted
+        if accepted:
+            exec(library.replace("whsec_...", secret), scope)  # noqa: S102
+            assert scope["payload"]["event"] == "webhook.test"
