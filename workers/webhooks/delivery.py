@@ -44,20 +44,25 @@ def payload(event: Event) -> dict:
 
 def deliver(ctx: DeliveryContext, delivery_id: str) -> str | None:
     """Make one attempt if the delivery is ours to make; answers its status afterwards."""
-    if not _claim(ctx, delivery_id):
-        return None
     with UnitOfWork(ctx.database.session_factory) as uow:
+        if not _claim(uow.session, delivery_id, ctx):
+            return None
         delivery = uow.session.get(WebhookDelivery, delivery_id)
         webhook = uow.session.get(Webhook, delivery.webhook_id)
+        event = uow.session.scalar(select(Event).where(Event.id == delivery.event_id))
+        why = None
         if webhook.deleted_at is not None or webhook.status != "active":
             why = "deleted" if webhook.deleted_at is not None else webhook.status
-            outcome = sender.Outcome(None, None, 0, f"not sent: the webhook is {why}")
-            return _finish(ctx, delivery_id, {}, outcome, final=True)
-        event = uow.session.scalar(select(Event).where(Event.id == delivery.event_id))
-        body = signing.body_bytes(payload(event))
-        timestamp = int(ctx.now().timestamp())
-        headers = signing.headers(ctx.signing_secrets(webhook), event.id, timestamp, body)
-        prepared = Prepared(webhook.url, body, headers)
+        else:
+            body = signing.body_bytes(payload(event))
+            timestamp = int(ctx.now().timestamp())
+            headers = signing.headers(ctx.signing_secrets(webhook), event.id, timestamp, body)
+            prepared = Prepared(webhook.url, body, headers)
+        # The claim commits before anything is sent: the hold must outlive this process.
+        uow.commit()
+    if why is not None:
+        outcome = sender.Outcome(None, None, 0, f"not sent: the webhook is {why}")
+        return _finish(ctx, delivery_id, {}, outcome, final=True)
     outcome = sender.post(
         prepared.url,
         prepared.body,
@@ -68,22 +73,20 @@ def deliver(ctx: DeliveryContext, delivery_id: str) -> str | None:
     return _finish(ctx, delivery_id, signing.masked(prepared.headers), outcome, final=False)
 
 
-def _claim(ctx: DeliveryContext, delivery_id: str) -> bool:
+def _claim(session, delivery_id: str, ctx: DeliveryContext) -> bool:
     now = ctx.now()
-    with UnitOfWork(ctx.database.session_factory) as uow:
-        result = uow.session.execute(
-            update(WebhookDelivery)
-            .where(
-                WebhookDelivery.id == delivery_id,
-                WebhookDelivery.status == "pending",
-                WebhookDelivery.next_attempt_at <= now,
-                or_(WebhookDelivery.locked_until.is_(None), WebhookDelivery.locked_until <= now),
-            )
-            .values(locked_until=now + timedelta(seconds=ctx.policy.lease_seconds))
-            .execution_options(synchronize_session=False)
+    result = session.execute(
+        update(WebhookDelivery)
+        .where(
+            WebhookDelivery.id == delivery_id,
+            WebhookDelivery.status == "pending",
+            WebhookDelivery.next_attempt_at <= now,
+            or_(WebhookDelivery.locked_until.is_(None), WebhookDelivery.locked_until <= now),
         )
-        uow.commit()
-        return result.rowcount == 1
+        .values(locked_until=now + timedelta(seconds=ctx.policy.lease_seconds))
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
 
 
 def _finish(
