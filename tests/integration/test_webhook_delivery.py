@@ -260,3 +260,15 @@ def test_events_fan_out_once_to_matching_endpoints_of_their_partition(ctx, datab
         assert uow.session.scalar(select(func.count()).select_from(WebhookDelivery)) == 41
         unpublished = select(func.count()).where(Event.published_at.is_(None))
         assert uow.session.scalar(unpublished.select_from(Event)) == 0
+
+
+def test_the_logged_response_body_is_cut_at_4_kib_and_nul_free(ctx, partition):
+    answer = (500, {}, b"\x00" + b"x" * 10_000)
+    with Receiver(answers=[answer]) as receiver:
+        add_webhook(ctx, partition, receiver.url)
+        record(ctx, partition)
+        [delivery_id] = relay_once(ctx)
+        assert deliver(ctx, delivery_id) == "pending"
+    [attempt] = attempts(ctx, delivery_id)
+    assert attempt.response_status == 500
+    assert attempt.response_body == "\ufffd" + "x" * 4095

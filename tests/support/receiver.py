@@ -1,7 +1,8 @@
 """A webhook receiver on loopback: an http.server in a thread that records every POST.
 
-`answers` is a list of statuses to give, in order (the last one repeats), or a
-callable deciding per request; every request is kept with its raw body and
+`answers` is a list of answers to give, in order (the last one repeats), or a
+callable deciding per request; an answer is a status, or a tuple of a status,
+extra headers and optionally a body (`b"ok"` otherwise); every request is kept with its raw body and
 headers so tests can verify signatures exactly as an integrator would.
 """
 
@@ -36,13 +37,13 @@ class Receiver:
             def do_POST(self):  # noqa: N802 (http.server's naming)
                 length = int(self.headers.get("Content-Length") or 0)
                 got = Received(self.path, dict(self.headers.items()), self.rfile.read(length))
-                status, extra = receiver._answer(got)
+                status, extra, body = receiver._answer(got)
                 self.send_response(status)
                 for name, value in extra.items():
                     self.send_header(name, value)
-                self.send_header("Content-Length", "2")
+                self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(b"ok")
+                self.wfile.write(body)
 
             def log_message(self, *args):
                 pass
@@ -52,7 +53,7 @@ class Receiver:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def _answer(self, got: Received) -> tuple[int, dict[str, str]]:
+    def _answer(self, got: Received) -> tuple[int, dict[str, str], bytes]:
         with self._lock:
             self.received.append(got)
             count = len(self.received)
@@ -60,7 +61,11 @@ class Receiver:
             answer = self.answers(got)
         else:
             answer = self.answers[min(count, len(self.answers)) - 1]
-        return answer if isinstance(answer, tuple) else (answer, {})
+        if not isinstance(answer, tuple):
+            answer = (answer,)
+        extra = answer[1] if len(answer) > 1 else {}
+        body = answer[2] if len(answer) > 2 else b"ok"
+        return answer[0], extra, body
 
     def events(self, kind: str | None = None) -> list[Received]:
         with self._lock:
