@@ -69,8 +69,12 @@ def get_webhook(token_info: dict, webhook_id: str) -> dict:
 def update_webhook(token_info: dict, webhook_id: str, body: dict) -> dict:
     with unit_of_work() as uow:
         webhook = _existing(uow, token_info, webhook_id)
-        if body["url"] != webhook.url:
-            _verify(body["url"], webhook.id, _secrets(webhook))
+        moved, secrets_ = body["url"] != webhook.url, _secrets(webhook)
+    # No transaction stays open while a test event waits for its answer.
+    if moved:
+        _verify(body["url"], webhook_id, secrets_)
+    with unit_of_work() as uow:
+        webhook = _existing(uow, token_info, webhook_id)
         webhook.url = body["url"]
         webhook.description = body.get("description")
         webhook.events = list(body["events"])
