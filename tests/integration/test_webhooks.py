@@ -27,6 +27,19 @@ WEBHOOKS = "/api/v1/webhooks"
 SECRET = re.compile(r"^whsec_[A-Za-z0-9+/]{32}$")
 
 
+@pytest.fixture(autouse=True)
+def no_endpoint_outlives_its_test(request):
+    """The tenant is shared by the session: an endpoint left behind would receive later
+    tests' events at a receiver that is gone, and keep the delivering threads busy."""
+    api = request.getfixturevalue("api") if "api" in request.fixturenames else None
+    yield
+    if api is None:
+        return
+    while listed := api.get(WEBHOOKS, params={"perPage": 100}).json()["data"]:
+        for webhook in listed:
+            assert api.delete(f"{WEBHOOKS}/{webhook['id']}").status_code == 204
+
+
 def record_event(server, organization_id: str, event_type="order.created", mode="test", **data):
     with database_of(server) as database, UnitOfWork(database.session_factory) as uow:
         event = uow.events.record(
