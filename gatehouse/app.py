@@ -29,8 +29,10 @@ from gatehouse.settings import Settings
 from gatehouse.tokens import TokenService, token_service
 from gatehouse.usage import UsageRecorder
 from gatehouse.validation import VALIDATORS
+from gatehouse.webhook_setup import delivery_context, lifespan
 from storage import Database
 from storage.keys import Keyring
+from workers.webhooks.context import DeliveryContext
 
 SPECS = Path(__file__).resolve().parent.parent / "generated" / "openapi"
 # Each bundled document, where it is served, and its Swagger UI. The more
@@ -55,6 +57,7 @@ class Services:
     tokens: TokenService
     usage: UsageRecorder
     people: PeopleServices
+    webhooks: DeliveryContext
 
 
 def build_services(settings: Settings) -> Services:
@@ -71,6 +74,7 @@ def build_services(settings: Settings) -> Services:
         tokens=token_service(settings, database, keyring),
         usage=UsageRecorder(database, interval_seconds=settings.usage_flush_seconds),
         people=people_services(settings),
+        webhooks=delivery_context(settings, database, keyring),
     )
 
 
@@ -86,8 +90,9 @@ def create_app(settings: Settings | None = None) -> FlaskApp:
         pythonic_params=True,
         validator_map=VALIDATORS,
         jsonifier=Jsonifier(json, separators=(",", ":"), ensure_ascii=False),
-        # Usage counts are flushed in the background while serving, and once at shutdown.
-        lifespan=services.usage.running,
+        # Usage counts are flushed in the background while serving, and once at
+        # shutdown; the embedded default also delivers webhooks from here.
+        lifespan=lifespan(settings, services.webhooks, services.usage),
     )
     methods = MethodIndex()
     bundles = {}

@@ -88,7 +88,8 @@ def migrate() -> None:
 @main.command()
 @click.option("--burst", is_flag=True, help="Drain the queues, then exit.")
 def worker(burst: bool) -> None:
-    """Run a background worker on the Redis queues (REDIS_URL)."""
+    """Run a background worker on the Redis queues (REDIS_URL): jobs and the webhook relay."""
+    from gatehouse.webhook_setup import delivery_context
     from workers.rq_worker import run
 
     settings = Settings.from_env()
@@ -96,7 +97,14 @@ def worker(burst: bool) -> None:
         raise click.ClickException(
             "REDIS_URL is not set: the embedded default runs background work in the API process."
         )
-    run(settings.redis_url, burst=burst)
+    _, database = _open()
+    context = delivery_context(settings, database, Keyring(settings.resolved_secret_key()))
+    run(
+        settings.redis_url,
+        burst=burst,
+        context=context,
+        poll_seconds=settings.webhooks_poll_seconds,
+    )
 
 
 @main.group()

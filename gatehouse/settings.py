@@ -18,6 +18,13 @@ def _bool(value: str | None, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _seconds_list(value: str | None, default: tuple[int, ...]) -> tuple[int, ...]:
+    """`60,300,1800` -> (60, 300, 1800); empty means no retries at all."""
+    if value is None:
+        return default
+    return tuple(int(part) for part in value.split(",") if part.strip())
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything that differs between deployments; nothing else reads os.environ."""
@@ -57,6 +64,19 @@ class Settings:
     # holder is presumed dead: no request runs anywhere near that long).
     idempotency_ttl_seconds: int = 24 * 3600
     idempotency_lock_timeout_seconds: int = 60
+    # Webhooks: plain http and loopback/private targets (development and tests only),
+    # the per-attempt timeout, the retry schedule (seconds), failed deliveries in a
+    # row before an endpoint is disabled, a rotated-out secret's grace period, the
+    # lease an attempt holds its delivery for, when a dispatched delivery nothing
+    # came of is handed out again, and how often the relay polls the outbox.
+    webhooks_allow_private: bool = False
+    webhooks_timeout_seconds: float = 10.0
+    webhooks_retry_schedule: tuple[int, ...] = (60, 300, 1800)
+    webhooks_disable_after: int = 5
+    webhooks_secret_grace_seconds: int = 86400
+    webhooks_lease_seconds: float = 40.0
+    webhooks_redispatch_seconds: float = 60.0
+    webhooks_poll_seconds: float = 0.5
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -105,6 +125,28 @@ class Settings:
             ),
             idempotency_lock_timeout_seconds=int(
                 env.get("GATEHOUSE_IDEMPOTENCY_LOCK_TIMEOUT", cls.idempotency_lock_timeout_seconds)
+            ),
+            webhooks_allow_private=_bool(env.get("GATEHOUSE_WEBHOOKS_ALLOW_PRIVATE"), False),
+            webhooks_timeout_seconds=float(
+                env.get("GATEHOUSE_WEBHOOKS_TIMEOUT", cls.webhooks_timeout_seconds)
+            ),
+            webhooks_retry_schedule=_seconds_list(
+                env.get("GATEHOUSE_WEBHOOKS_RETRY_SCHEDULE"), cls.webhooks_retry_schedule
+            ),
+            webhooks_disable_after=int(
+                env.get("GATEHOUSE_WEBHOOKS_DISABLE_AFTER", cls.webhooks_disable_after)
+            ),
+            webhooks_secret_grace_seconds=int(
+                env.get("GATEHOUSE_WEBHOOKS_SECRET_GRACE", cls.webhooks_secret_grace_seconds)
+            ),
+            webhooks_lease_seconds=float(
+                env.get("GATEHOUSE_WEBHOOKS_LEASE", cls.webhooks_lease_seconds)
+            ),
+            webhooks_redispatch_seconds=float(
+                env.get("GATEHOUSE_WEBHOOKS_REDISPATCH", cls.webhooks_redispatch_seconds)
+            ),
+            webhooks_poll_seconds=float(
+                env.get("GATEHOUSE_WEBHOOKS_POLL", cls.webhooks_poll_seconds)
             ),
         )
 

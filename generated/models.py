@@ -2182,6 +2182,617 @@ class TokenIntrospection(BaseModel):
     jti: str | None = None
 
 
+class Webhook(BaseModel):
+    """
+    An endpoint receiving the events of the caller's organization and mode.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[
+        str,
+        Field(examples=["wh_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"], pattern="^wh_[0-9A-HJKMNP-TV-Z]{26}$"),
+    ]
+    url: Annotated[
+        str,
+        Field(
+            description="Where deliveries are POSTed: `https://` with a host that resolves to\npublic addresses only (no loopback, private, link-local, CGNAT,\nunique-local or metadata addresses; checked again at every delivery).\nRedirects are not followed. A deployment may allow plain `http` and\nloopback or private hosts for development (`GATEHOUSE_WEBHOOKS_ALLOW_PRIVATE`).\n",
+            examples=["https://hooks.example.com/gatehouse"],
+            max_length=2048,
+            min_length=8,
+            pattern="^[Hh][Tt][Tt][Pp][Ss]?://[^ \\t\\n\\r\\f\\v\\x00]+$",
+        ),
+    ]
+    description: Annotated[
+        str | None,
+        Field(
+            description="A note for people; not sent anywhere.",
+            examples=["Orders to the warehouse system"],
+            max_length=500,
+            pattern="^[^\\x00]*$",
+        ),
+    ]
+    events: Annotated[
+        list[
+            Literal[
+                "customer.created",
+                "customer.updated",
+                "customer.deleted",
+                "inventory.low",
+                "order.created",
+                "order.updated",
+                "order.cancelled",
+                "payment.received",
+                "payment.failed",
+                "product.created",
+                "product.updated",
+                "product.deleted",
+            ]
+            | Literal["*", "customer.*", "inventory.*", "order.*", "payment.*", "product.*"]
+        ],
+        Field(
+            description="The events this endpoint receives; several endpoints may listen to the same event.",
+            examples=[["order.*", "inventory.low"]],
+            max_length=50,
+            min_length=1,
+        ),
+    ]
+    status: Annotated[
+        Literal["active", "paused", "disabled"],
+        Field(
+            description="`active` endpoints receive events; `paused` ones receive none (events\noccurring while paused are not delivered later) until resumed;\n`disabled` ones were switched off by Gatehouse (the endpoint answered\n`410 Gone`, or too many deliveries in a row failed; `disabledReason`\nsays which) and are switched on again by resuming them.\n"
+        ),
+    ]
+    disabled_reason: Annotated[
+        str | None,
+        Field(
+            alias="disabledReason",
+            description="Why Gatehouse disabled the endpoint; null unless `disabled`.",
+            examples=["the endpoint answered 410 Gone"],
+        ),
+    ]
+    consecutive_failures: Annotated[
+        int,
+        Field(
+            alias="consecutiveFailures",
+            description="Deliveries in a row that failed after their last retry.",
+            ge=0,
+        ),
+    ]
+    created_at: Annotated[AwareDatetime, Field(alias="createdAt")]
+    updated_at: Annotated[AwareDatetime, Field(alias="updatedAt")]
+
+
+class WebhookList(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: list[Webhook]
+    pagination: Pagination
+
+
+class WebhookInput(BaseModel):
+    """
+    A new endpoint. `secret` is generated when left out. Gatehouse sends a
+    test event (`webhook.test`) to `url` and registers the endpoint only if
+    it answers 2xx.
+
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    url: Annotated[
+        str,
+        Field(
+            description="Where deliveries are POSTed: `https://` with a host that resolves to\npublic addresses only (no loopback, private, link-local, CGNAT,\nunique-local or metadata addresses; checked again at every delivery).\nRedirects are not followed. A deployment may allow plain `http` and\nloopback or private hosts for development (`GATEHOUSE_WEBHOOKS_ALLOW_PRIVATE`).\n",
+            examples=["https://hooks.example.com/gatehouse"],
+            max_length=2048,
+            min_length=8,
+            pattern="^[Hh][Tt][Tt][Pp][Ss]?://[^ \\t\\n\\r\\f\\v\\x00]+$",
+        ),
+    ]
+    description: Annotated[
+        str | None,
+        Field(
+            description="A note for people; not sent anywhere.",
+            examples=["Orders to the warehouse system"],
+            max_length=500,
+            pattern="^[^\\x00]*$",
+        ),
+    ] = None
+    events: Annotated[
+        list[
+            Literal[
+                "customer.created",
+                "customer.updated",
+                "customer.deleted",
+                "inventory.low",
+                "order.created",
+                "order.updated",
+                "order.cancelled",
+                "payment.received",
+                "payment.failed",
+                "product.created",
+                "product.updated",
+                "product.deleted",
+            ]
+            | Literal["*", "customer.*", "inventory.*", "order.*", "payment.*", "product.*"]
+        ],
+        Field(
+            description="The events this endpoint receives; several endpoints may listen to the same event.",
+            examples=[["order.*", "inventory.low"]],
+            max_length=50,
+            min_length=1,
+        ),
+    ]
+    secret: Annotated[
+        str | None,
+        Field(
+            description="A signing secret in the Standard Webhooks format: `whsec_` followed by\nthe base64 of at least 24 random bytes.\n",
+            examples=["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"],
+            max_length=200,
+            min_length=38,
+            pattern="^whsec_[A-Za-z0-9+/]+={0,2}$",
+        ),
+    ] = None
+
+
+class NewWebhook(BaseModel):
+    """
+    A registered endpoint with its signing `secret`.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(pattern="^wh_[0-9A-HJKMNP-TV-Z]{26}$")]
+    url: Annotated[
+        str,
+        Field(
+            description="Where deliveries are POSTed: `https://` with a host that resolves to\npublic addresses only (no loopback, private, link-local, CGNAT,\nunique-local or metadata addresses; checked again at every delivery).\nRedirects are not followed. A deployment may allow plain `http` and\nloopback or private hosts for development (`GATEHOUSE_WEBHOOKS_ALLOW_PRIVATE`).\n",
+            examples=["https://hooks.example.com/gatehouse"],
+            max_length=2048,
+            min_length=8,
+            pattern="^[Hh][Tt][Tt][Pp][Ss]?://[^ \\t\\n\\r\\f\\v\\x00]+$",
+        ),
+    ]
+    description: Annotated[
+        str | None,
+        Field(
+            description="A note for people; not sent anywhere.",
+            examples=["Orders to the warehouse system"],
+            max_length=500,
+            pattern="^[^\\x00]*$",
+        ),
+    ]
+    events: Annotated[
+        list[
+            Literal[
+                "customer.created",
+                "customer.updated",
+                "customer.deleted",
+                "inventory.low",
+                "order.created",
+                "order.updated",
+                "order.cancelled",
+                "payment.received",
+                "payment.failed",
+                "product.created",
+                "product.updated",
+                "product.deleted",
+            ]
+            | Literal["*", "customer.*", "inventory.*", "order.*", "payment.*", "product.*"]
+        ],
+        Field(
+            description="The events this endpoint receives; several endpoints may listen to the same event.",
+            examples=[["order.*", "inventory.low"]],
+            max_length=50,
+            min_length=1,
+        ),
+    ]
+    status: Annotated[
+        Literal["active", "paused", "disabled"],
+        Field(
+            description="`active` endpoints receive events; `paused` ones receive none (events\noccurring while paused are not delivered later) until resumed;\n`disabled` ones were switched off by Gatehouse (the endpoint answered\n`410 Gone`, or too many deliveries in a row failed; `disabledReason`\nsays which) and are switched on again by resuming them.\n"
+        ),
+    ]
+    disabled_reason: Annotated[str | None, Field(alias="disabledReason")]
+    consecutive_failures: Annotated[int, Field(alias="consecutiveFailures", ge=0)]
+    created_at: Annotated[AwareDatetime, Field(alias="createdAt")]
+    updated_at: Annotated[AwareDatetime, Field(alias="updatedAt")]
+    secret: Annotated[
+        str,
+        Field(
+            description="A signing secret in the Standard Webhooks format: `whsec_` followed by\nthe base64 of at least 24 random bytes.\n",
+            examples=["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"],
+            max_length=200,
+            min_length=38,
+            pattern="^whsec_[A-Za-z0-9+/]+={0,2}$",
+        ),
+    ]
+
+
+class NewWebhookResponse(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: NewWebhook
+    meta: ResponseMeta
+
+
+class WebhookResponse(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: Webhook
+    meta: ResponseMeta
+
+
+class WebhookUpdate(BaseModel):
+    """
+    Replaces an endpoint's URL, description and events. A new URL is checked
+    and sent a test event first, as at registration. The status changes only
+    through pause and resume; the secret through rotation.
+
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    url: Annotated[
+        str,
+        Field(
+            description="Where deliveries are POSTed: `https://` with a host that resolves to\npublic addresses only (no loopback, private, link-local, CGNAT,\nunique-local or metadata addresses; checked again at every delivery).\nRedirects are not followed. A deployment may allow plain `http` and\nloopback or private hosts for development (`GATEHOUSE_WEBHOOKS_ALLOW_PRIVATE`).\n",
+            examples=["https://hooks.example.com/gatehouse"],
+            max_length=2048,
+            min_length=8,
+            pattern="^[Hh][Tt][Tt][Pp][Ss]?://[^ \\t\\n\\r\\f\\v\\x00]+$",
+        ),
+    ]
+    description: Annotated[
+        str | None,
+        Field(
+            description="A note for people; not sent anywhere.",
+            examples=["Orders to the warehouse system"],
+            max_length=500,
+            pattern="^[^\\x00]*$",
+        ),
+    ] = None
+    events: Annotated[
+        list[
+            Literal[
+                "customer.created",
+                "customer.updated",
+                "customer.deleted",
+                "inventory.low",
+                "order.created",
+                "order.updated",
+                "order.cancelled",
+                "payment.received",
+                "payment.failed",
+                "product.created",
+                "product.updated",
+                "product.deleted",
+            ]
+            | Literal["*", "customer.*", "inventory.*", "order.*", "payment.*", "product.*"]
+        ],
+        Field(
+            description="The events this endpoint receives; several endpoints may listen to the same event.",
+            examples=[["order.*", "inventory.low"]],
+            max_length=50,
+            min_length=1,
+        ),
+    ]
+
+
+class WebhookPayload(BaseModel):
+    """
+    The JSON body of every delivery, POSTed with `Content-Type:
+    application/json`, `User-Agent: Gatehouse-Webhooks/<version>` and the
+    signature headers `webhook-id` (= `id`, the same on every retry),
+    `webhook-timestamp` (unix seconds of the attempt), `webhook-signature`
+    (Standard Webhooks: `v1,<base64 HMAC-SHA256>` of
+    `{webhook-id}.{webhook-timestamp}.{body}` keyed with the base64-decoded
+    secret after `whsec_`) and `X-Webhook-Signature` (`sha256=<hex
+    HMAC-SHA256>` of the raw body keyed with the whole secret string).
+    During a secret rotation both signature headers carry one
+    space-separated entry per signing secret. `event` is a type of the
+    catalogue, or `webhook.test` for the test event sent at registration
+    and by the test operation (its `data` is `{"webhookId", "message"}`).
+
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[
+        str,
+        Field(examples=["evt_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"], pattern="^evt_[0-9A-HJKMNP-TV-Z]{26}$"),
+    ]
+    event: Annotated[
+        str, Field(description="An `EventType`, or `webhook.test`.", examples=["order.created"])
+    ]
+    timestamp: Annotated[
+        AwareDatetime, Field(description="When the event occurred (the same on every retry).")
+    ]
+    data: Annotated[
+        dict[str, Any], Field(description="The resource as the API shows it after the change.")
+    ]
+
+
+class WebhookTestResult(BaseModel):
+    """
+    What happened to the test event just sent.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    delivered: Annotated[bool, Field(description="True when the endpoint answered 2xx.")]
+    status_code: Annotated[
+        int | None,
+        Field(alias="statusCode", description="The endpoint's status; null when no answer came."),
+    ]
+    latency_ms: Annotated[int, Field(alias="latencyMs", ge=0)]
+    error: Annotated[
+        str | None,
+        Field(description="Why no answer came (refused address, timeout, connection error)."),
+    ]
+    payload: WebhookPayload
+
+
+class WebhookTestResultResponse(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: WebhookTestResult
+    meta: ResponseMeta
+
+
+class WebhookSecret(BaseModel):
+    """
+    The secrets that sign deliveries now: `secret`, and during a rotation's
+    grace period also `previousSecret` (until `previousSecretExpiresAt`).
+
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    secret: Annotated[
+        str,
+        Field(
+            description="A signing secret in the Standard Webhooks format: `whsec_` followed by\nthe base64 of at least 24 random bytes.\n",
+            examples=["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"],
+            max_length=200,
+            min_length=38,
+            pattern="^whsec_[A-Za-z0-9+/]+={0,2}$",
+        ),
+    ]
+    previous_secret: Annotated[
+        str | None,
+        Field(
+            alias="previousSecret",
+            description="The rotated-out secret, still signing; null when none is.",
+        ),
+    ]
+    previous_secret_expires_at: Annotated[
+        AwareDatetime | None, Field(alias="previousSecretExpiresAt")
+    ]
+
+
+class WebhookSecretResponse(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: WebhookSecret
+    meta: ResponseMeta
+
+
+class WebhookRecovery(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    requeued: Annotated[
+        int, Field(description="Failed deliveries made pending again, due now.", ge=0)
+    ]
+    since: AwareDatetime
+
+
+class WebhookRecoveryResponse(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: WebhookRecovery
+    meta: ResponseMeta
+
+
+class WebhookDelivery(BaseModel):
+    """
+    One event for one endpoint.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[
+        str,
+        Field(examples=["whd_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"], pattern="^whd_[0-9A-HJKMNP-TV-Z]{26}$"),
+    ]
+    webhook_id: Annotated[str, Field(alias="webhookId", pattern="^wh_[0-9A-HJKMNP-TV-Z]{26}$")]
+    event_id: Annotated[
+        str,
+        Field(
+            alias="eventId",
+            description="The event's id, also the `webhook-id` header of every attempt.",
+            pattern="^evt_[0-9A-HJKMNP-TV-Z]{26}$",
+        ),
+    ]
+    event_type: Annotated[
+        Literal[
+            "customer.created",
+            "customer.updated",
+            "customer.deleted",
+            "inventory.low",
+            "order.created",
+            "order.updated",
+            "order.cancelled",
+            "payment.received",
+            "payment.failed",
+            "product.created",
+            "product.updated",
+            "product.deleted",
+        ],
+        Field(
+            alias="eventType",
+            description="The kind of change an event records, `resource.action`. This list is the\ncatalogue webhooks subscribe from.\n",
+        ),
+    ]
+    status: Annotated[
+        Literal["pending", "succeeded", "failed"],
+        Field(
+            description="`pending` until an attempt succeeds (`succeeded`) or the last retry\nfails (`failed`); a pending delivery shows when its next attempt is due.\n"
+        ),
+    ]
+    attempt_count: Annotated[int, Field(alias="attemptCount", ge=0)]
+    next_attempt_at: Annotated[
+        AwareDatetime | None,
+        Field(
+            alias="nextAttemptAt",
+            description="When the next attempt is due; null once succeeded or failed.",
+        ),
+    ]
+    last_status_code: Annotated[int | None, Field(alias="lastStatusCode")]
+    created_at: Annotated[AwareDatetime, Field(alias="createdAt")]
+    updated_at: Annotated[AwareDatetime, Field(alias="updatedAt")]
+
+
+class WebhookDeliveryList(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: list[WebhookDelivery]
+    pagination: Pagination
+
+
+class WebhookAttempt(BaseModel):
+    """
+    One POST of a delivery (or a note that it was not sent, with `error`).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    number: Annotated[int, Field(ge=1)]
+    attempted_at: Annotated[AwareDatetime, Field(alias="attemptedAt")]
+    request_headers: Annotated[
+        dict[str, str],
+        Field(
+            alias="requestHeaders",
+            description="The headers sent, with signatures masked (`v1,***`, `sha256=***`).",
+        ),
+    ]
+    response_status: Annotated[int | None, Field(alias="responseStatus")]
+    response_body: Annotated[
+        str | None,
+        Field(alias="responseBody", description="The start of the response body (at most 4 KiB)."),
+    ]
+    latency_ms: Annotated[int, Field(alias="latencyMs", ge=0)]
+    error: Annotated[
+        str | None, Field(description="A timeout, a connection error, or a refused address.")
+    ]
+    next_retry_at: Annotated[
+        AwareDatetime | None,
+        Field(
+            alias="nextRetryAt",
+            description="When this attempt's failure is retried; null when it is not.",
+        ),
+    ]
+
+
+class WebhookDeliveryDetail(BaseModel):
+    """
+    A delivery with every attempt, oldest first.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(pattern="^whd_[0-9A-HJKMNP-TV-Z]{26}$")]
+    webhook_id: Annotated[str, Field(alias="webhookId", pattern="^wh_[0-9A-HJKMNP-TV-Z]{26}$")]
+    event_id: Annotated[str, Field(alias="eventId", pattern="^evt_[0-9A-HJKMNP-TV-Z]{26}$")]
+    event_type: Annotated[
+        Literal[
+            "customer.created",
+            "customer.updated",
+            "customer.deleted",
+            "inventory.low",
+            "order.created",
+            "order.updated",
+            "order.cancelled",
+            "payment.received",
+            "payment.failed",
+            "product.created",
+            "product.updated",
+            "product.deleted",
+        ],
+        Field(
+            alias="eventType",
+            description="The kind of change an event records, `resource.action`. This list is the\ncatalogue webhooks subscribe from.\n",
+        ),
+    ]
+    status: Annotated[
+        Literal["pending", "succeeded", "failed"],
+        Field(
+            description="`pending` until an attempt succeeds (`succeeded`) or the last retry\nfails (`failed`); a pending delivery shows when its next attempt is due.\n"
+        ),
+    ]
+    attempt_count: Annotated[int, Field(alias="attemptCount", ge=0)]
+    next_attempt_at: Annotated[AwareDatetime | None, Field(alias="nextAttemptAt")]
+    last_status_code: Annotated[int | None, Field(alias="lastStatusCode")]
+    created_at: Annotated[AwareDatetime, Field(alias="createdAt")]
+    updated_at: Annotated[AwareDatetime, Field(alias="updatedAt")]
+    attempts: list[WebhookAttempt]
+
+
+class WebhookDeliveryDetailResponse(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: WebhookDeliveryDetail
+    meta: ResponseMeta
+
+
+class WebhookDeliveryResponse(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: WebhookDelivery
+    meta: ResponseMeta
+
+
 class ProductReference(RootModel[str]):
     root: Annotated[
         str,

@@ -16,6 +16,7 @@ from storage.payments import PaymentRepository
 from storage.products import ProductRepository
 from storage.usage import UsageRepository
 from storage.users import UserRepository
+from storage.webhooks import WebhookRepository
 
 
 class UnitOfWork:
@@ -34,6 +35,7 @@ class UnitOfWork:
     customers: CustomerRepository
     orders: OrderRepository
     payments: PaymentRepository
+    webhooks: WebhookRepository
 
     def __init__(self, session_factory: sessionmaker) -> None:
         self._session_factory = session_factory
@@ -54,6 +56,7 @@ class UnitOfWork:
         self.customers = CustomerRepository(self.session)
         self.orders = OrderRepository(self.session)
         self.payments = PaymentRepository(self.session)
+        self.webhooks = WebhookRepository(self.session)
         return self
 
     def __exit__(self, *exc_info) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import requests
 
@@ -9,6 +11,20 @@ from tests.support.server import LiveServer
 from tests.support.services import fresh_postgres_database
 
 BACKENDS = ["sqlite", "postgres"]
+# Every Gatehouse process the suite starts inherits these. Webhook tests and the
+# contract run register receivers on loopback, and any process on a database
+# runs its webhook relay and delivers that database's webhooks: a second server
+# on the same database (as some tests start) must follow the same rules.
+WEBHOOK_TEST_SETTINGS = {
+    "GATEHOUSE_WEBHOOKS_ALLOW_PRIVATE": "true",
+    "GATEHOUSE_WEBHOOKS_TIMEOUT": "3",
+    "GATEHOUSE_WEBHOOKS_POLL": "0.2",
+}
+
+
+def pytest_configure(config) -> None:
+    for name, value in WEBHOOK_TEST_SETTINGS.items():
+        os.environ.setdefault(name, value)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -4,7 +4,9 @@ Each server runs alone (they would otherwise fight over the same two cores),
 answers one checked signed GET, is warmed up, then measured. Settings:
 BENCH_DURATION (measured seconds, 15), BENCH_WARMUP (3), BENCH_CONNECTIONS (32),
 BENCH_THREADS (2), BENCH_GATEHOUSE_WORKERS (extra Gatehouse row with this many
-processes, 2; 0 or 1 skips it), BENCH_LOADGEN=python (skip wrk).
+processes, 2; 0 or 1 skips it), BENCH_LOADGEN=python (skip wrk). Then webhook
+delivery, commit to receiver, per transport (scripts/bench/webhooks.py;
+BENCH_WEBHOOKS=0 skips it).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.bench import fixture, report, wrk
+from scripts.bench import fixture, report, webhooks, wrk
 from scripts.bench.fixture import GATEHOUSE, ROOT, Credentials
 from scripts.bench.load import Load, Result
 from scripts.bench.processes import HOST, BenchError, Server, free_port
@@ -162,6 +164,7 @@ def main() -> int:
                 flush=True,
             )
             results = Bench(Path(tmp), plan, generator).run()
+            hooks = webhooks.run(Path(tmp)) if os.environ.get("BENCH_WEBHOOKS") != "0" else {}
     except BenchError as error:
         print(f"\nbench aborted: {error}", file=sys.stderr)
         return 1
@@ -181,6 +184,9 @@ def main() -> int:
     print(report.table(results))
     print()
     print(report.ratios(results, pairs))
+    if hooks:
+        print()
+        print(webhooks.table(hooks))
     problems = report.problems(results)
     for problem in problems:
         print(f"WARNING {problem}", file=sys.stderr)

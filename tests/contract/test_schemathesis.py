@@ -14,6 +14,7 @@ import requests
 
 from tests.support.commerce import Store
 from tests.support.people import link_token, only_message_to
+from tests.support.receiver import Receiver
 from tests.support.server import LiveServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,9 +110,16 @@ def seed_orders(server, organization_id: str, mode: str) -> dict[str, str]:
     }
 
 
+@pytest.fixture(scope="module")
+def webhook_receiver():
+    """Where registered webhooks point: it accepts their test events (see hooks.py)."""
+    with Receiver() as receiver:
+        yield receiver
+
+
 @pytest.mark.contract
 @pytest.mark.parametrize(("spec", "credential"), RUNS, ids=[f"{s}-{c}" for s, c in RUNS])
-def test_contract_holds(spec, credential, server, backend, tmp_path):
+def test_contract_holds(spec, credential, server, backend, tmp_path, webhook_receiver):
     credentials = server.new_tenant(f"Contract {spec} {credential}")
     token = logout_token = ""
     if credential == "bearer":
@@ -163,6 +171,7 @@ def test_contract_holds(spec, credential, server, backend, tmp_path):
             "GATEHOUSE_CONTRACT_SECRET": credentials.secret,
             "GATEHOUSE_CONTRACT_BEARER": token,
             "GATEHOUSE_CONTRACT_LOGOUT_BEARER": logout_token,
+            "GATEHOUSE_CONTRACT_WEBHOOK_URL": webhook_receiver.url,
             "PYTHONPATH": str(ROOT),
             **seeded,
         },

@@ -1,0 +1,279 @@
+"""Webhook endpoints (issue 5): subscriptions, secrets, the test event, deliveries and replay.
+
+Endpoints belong to the caller's organization and mode (a Partition) and
+receive only that partition's events. Registering (and changing the URL)
+checks the URL and sends a test event; the endpoint is stored, active, only if
+it answers 2xx. Delivery itself is workers/webhooks.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from gatehouse.context import current_services
+from handlers import envelope
+from handlers.errors import Conflict, NotFound, Unprocessable
+from handlers.webhook_views import attempt_view, delivery_view, secret_view, webhook_view
+from storage import unit_of_work
+from storage.clock import rfc3339, utcnow
+from storage.ids import new_id
+from storage.partition import Partition
+from storage.webhook_models import Webhook
+from storage.webhooks import DeliverySearch
+from workers.webhooks import sender, signing
+from workers.webhooks.addresses import UrlRefused, resolve
+
+TEST_EVENT = "webhook.test"
+
+
+def list_webhooks(
+    token_info: dict, page: int = 1, per_page: int = 20, status: list[str] | None = None
+) -> dict:
+    with unit_of_work() as uow:
+        result = uow.webhooks.search(Partition.of(token_info), tuple(status or ()), page, per_page)
+        return envelope.page([webhook_view(w) for w in result.items], result)
+
+
+def create_webhook(token_info: dict, body: dict) -> tuple[dict, int]:
+    secret = body.get("secret") or signing.new_secret()
+    problem = signing.secret_problem(secret)
+    if problem:
+        raise Unprocessable("secret", f"The secret is unusable: it {problem}.", problem)
+    webhook_id = new_id("wh")
+    _verify(body["url"], webhook_id, [secret])
+    now = utcnow()
+    keyring = current_services().keyring
+    webhook = Webhook(
+        id=webhook_id,
+        url=body["url"],
+        description=body.get("description"),
+        events=list(body["events"]),
+        status="active",
+        consecutive_failures=0,
+        secret_ciphertext=keyring.encrypt(secret),
+        created_at=now,
+        updated_at=now,
+    )
+    Partition.of(token_info).stamp(webhook)
+    with unit_of_work() as uow:
+        uow.webhooks.add(webhook)
+        uow.commit()
+        return envelope.one({**webhook_view(webhook), "secret": secret}), 201
+
+
+def get_webhook(token_info: dict, webhook_id: str) -> dict:
+    with unit_of_work() as uow:
+        return envelope.one(webhook_view(_existing(uow, token_info, webhook_id)))
+
+
+def update_webhook(token_info: dict, webhook_id: str, body: dict) -> dict:
+    with unit_of_work() as uow:
+        webhook = _existing(uow, token_info, webhook_id)
+        moved, secrets_ = body["url"] != webhook.url, _secrets(webhook)
+    # No transaction stays open while a test event waits for its answer.
+    if moved:
+        _verify(body["url"], webhook_id, secrets_)
+    with unit_of_work() as uow:
+        webhook = _existing(uow, token_info, webhook_id)
+        webhook.url = body["url"]
+        webhook.description = body.get("description")
+        webhook.events = list(body["events"])
+        webhook.updated_at = utcnow()
+        uow.commit()
+        return envelope.one(webhook_view(webhook))
+
+
+def delete_webhook(token_info: dict, webhook_id: str) -> tuple[None, int]:
+    with unit_of_work() as uow:
+        webhook = _existing(uow, token_info, webhook_id)
+        # Kept, marked deleted, so that its deliveries stay a consistent record.
+        webhook.deleted_at = webhook.updated_at = utcnow()
+        uow.commit()
+    return None, 204
+
+
+def pause_webhook(token_info: dict, webhook_id: str) -> dict:
+    with unit_of_work() as uow:
+        webhook = _existing(uow, token_info, webhook_id)
+        if webhook.status == "disabled":
+            raise Conflict("The webhook is disabled; resume it instead.")
+        webhook.status, webhook.updated_at = "paused", utcnow()
+        uow.commit()
+        return envelope.one(webhook_view(webhook))
+
+
+def resume_webhook(token_info: dict, webhook_id: str) -> dict:
+    with unit_of_work() as uow:
+        webhook = _existing(uow, token_info, webhook_id)
+        webhook.status, webhook.updated_at = "active", utcnow()
+        webhook.disabled_reason, webhook.consecutive_failures = None, 0
+        uow.commit()
+        return envelope.one(webhook_view(webhook))
+
+
+def test_webhook(token_info: dict, webhook_id: str) -> dict:
+    with unit_of_work() as uow:
+        webhook = _existing(uow, token_info, webhook_id)
+        url, secrets_ = webhook.url, _secrets(webhook)
+    body, outcome = _send_test(url, webhook_id, secrets_)
+    return envelope.one(
+        {
+            "delivered": outcome.ok,
+            "statusCode": outcome.status,
+            "latencyMs": outcome.latency_ms,
+            "error": outcome.error,
+            "payload": body,
+        }
+    )
+
+
+def get_webhook_secret(token_info: dict, webhook_id: str) -> dict:
+    with unit_of_work() as uow:
+        webhook = _existing(uow, token_info, webhook_id)
+        return envelope.one(secret_view(webhook, current_services().keyring, utcnow()))
+
+
+def rotate_webhook_secret(token_info: dict, webhook_id: str) -> dict:
+    grace = current_services().webhooks.policy.secret_grace_seconds
+    keyring = current_services().keyring
+    with unit_of_work() as uow:
+        webhook = _existing(uow, token_info, webhook_id)
+        now = utcnow()
+        webhook.previous_secret_ciphertext = webhook.secret_ciphertext
+        webhook.previous_secret_expires_at = now + timedelta(seconds=grace)
+        webhook.secret_ciphertext = keyring.encrypt(signing.new_secret())
+        webhook.updated_at = now
+        uow.commit()
+        return envelope.one(secret_view(webhook, keyring, now))
+
+
+def list_webhook_deliveries(
+    token_info: dict,
+    webhook_id: str,
+    page: int = 1,
+    per_page: int = 20,
+    status: list[str] | None = None,
+    event_type: list[str] | None = None,
+    created_after: str | None = None,
+    created_before: str | None = None,
+) -> dict:
+    search = DeliverySearch(
+        statuses=tuple(status or ()),
+        event_types=tuple(event_type or ()),
+        created_after=_instant(created_after),
+        created_before=_instant(created_before),
+        page=page,
+        per_page=per_page,
+    )
+    with unit_of_work() as uow:
+        webhook = _existing(uow, token_info, webhook_id)
+        result = uow.webhooks.deliveries(webhook, search)
+        return envelope.page([delivery_view(d) for d in result.items], result)
+
+
+def get_webhook_delivery(token_info: dict, webhook_id: str, delivery_id: str) -> dict:
+    with unit_of_work() as uow:
+        webhook = _existing(uow, token_info, webhook_id)
+        delivery = _delivery(uow, webhook, delivery_id)
+        attempts = [attempt_view(a) for a in uow.webhooks.attempts(delivery)]
+        return envelope.one({**delivery_view(delivery), "attempts": attempts})
+
+
+def redeliver_webhook_delivery(
+    token_info: dict, webhook_id: str, delivery_id: str
+) -> tuple[dict, int]:
+    with unit_of_work() as uow:
+        webhook = _active(_existing(uow, token_info, webhook_id))
+        delivery = _delivery(uow, webhook, delivery_id)
+        if not uow.webhooks.requeue(webhook, utcnow(), delivery_id=delivery.id):
+            raise Conflict("An attempt of this delivery is in flight; try again when it ends.")
+        uow.commit()
+        uow.session.refresh(delivery)
+        return envelope.one(delivery_view(delivery)), 202
+
+
+def recover_webhook_deliveries(token_info: dict, webhook_id: str, since: str) -> tuple[dict, int]:
+    moment = _instant(since)
+    with unit_of_work() as uow:
+        webhook = _active(_existing(uow, token_info, webhook_id))
+        count = uow.webhooks.requeue(webhook, utcnow(), failed_since=moment)
+        uow.commit()
+    return envelope.one({"requeued": count, "since": _iso(moment)}), 202
+
+
+def _verify(url: str, webhook_id: str, secrets_: list[str]) -> None:
+    """The URL's rules, then the test event: only a 2xx answer registers the endpoint."""
+    allow_private = current_services().webhooks.policy.allow_private
+    try:
+        resolve(url, allow_private=allow_private)
+    except UrlRefused as error:
+        raise Unprocessable(
+            "url", f"The URL cannot receive webhooks: {error}.", str(error)
+        ) from None
+    _, outcome = _send_test(url, webhook_id, secrets_)
+    if not outcome.ok:
+        reason = outcome.error or f"the endpoint answered {outcome.status} to the test event"
+        raise Unprocessable("url", f"The endpoint did not accept the test event: {reason}.", reason)
+
+
+def _send_test(url: str, webhook_id: str, secrets_: list[str]) -> tuple[dict, sender.Outcome]:
+    policy = current_services().webhooks.policy
+    now = utcnow()
+    body = {
+        "id": new_id("evt"),
+        "event": TEST_EVENT,
+        "timestamp": rfc3339(now),
+        "data": {"webhookId": webhook_id, "message": "A test event from Gatehouse."},
+    }
+    raw = signing.body_bytes(body)
+    headers = signing.headers(secrets_, body["id"], int(now.timestamp()), raw)
+    outcome = sender.post(
+        url, raw, headers, timeout=policy.timeout_seconds, allow_private=policy.allow_private
+    )
+    return body, outcome
+
+
+def _secrets(webhook: Webhook) -> list[str]:
+    return current_services().webhooks.signing_secrets(webhook)
+
+
+def _existing(uow, token_info: dict, webhook_id: str) -> Webhook:
+    webhook = uow.webhooks.get(Partition.of(token_info), webhook_id)
+    if webhook is None:
+        raise NotFound("webhook", webhook_id)
+    return webhook
+
+
+def _active(webhook: Webhook) -> Webhook:
+    if webhook.status != "active":
+        raise Conflict(f"The webhook is {webhook.status}; resume it first.")
+    return webhook
+
+
+def _delivery(uow, webhook: Webhook, delivery_id: str):
+    delivery = uow.webhooks.delivery(webhook, delivery_id)
+    if delivery is None:
+        raise NotFound("delivery", delivery_id)
+    return delivery
+
+
+def _instant(value: str | None) -> datetime | None:
+    """An RFC 3339 instant in UTC; one beyond the calendar's ends (0001-01-01T00:00:00+01:00)
+    stands for that end, which compares the same way."""
+    if not value:
+        return None
+    # RFC 3339 allows a lower-case `t` and `z`, which fromisoformat() refuses.
+    moment = datetime.fromisoformat(value.upper())
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        return (
+            datetime.min.replace(tzinfo=UTC)
+            if moment.year == 1
+            else datetime.max.replace(tzinfo=UTC)
+        )
+
+
+def _iso(moment: datetime) -> str:
+    # rfc3339() would print year 360 as `360`, which is not a date-time.
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
