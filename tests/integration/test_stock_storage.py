@@ -13,21 +13,13 @@ from storage.ids import new_id
 from storage.migrate import upgrade
 from storage.models import Event, InventoryItem, Organization
 from storage.partition import Partition
-from tests.support.services import fresh_postgres_database
+from tests.support.services import fresh_postgres_database, migrated_database
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def database(request, tmp_path):
-    if request.param == "sqlite":
-        database = Database(f"sqlite:///{tmp_path / 'stock.db'}", pool_size=1)
-    else:
-        context = fresh_postgres_database()
-        database = Database(context.__enter__(), pool_size=25)
-    upgrade(database)
-    yield database
-    database.dispose()
-    if request.param == "postgres":
-        context.__exit__(None, None, None)
+    with migrated_database(request.param, tmp_path, pool_size=25) as database:
+        yield database
 
 
 @pytest.fixture

@@ -16,16 +16,15 @@ from cryptography.fernet import Fernet
 from sqlalchemy import func, select
 from standardwebhooks.webhooks import Webhook as StandardWebhook
 
-from storage import Database, UnitOfWork
+from storage import UnitOfWork
 from storage.clock import utcnow
 from storage.ids import new_id
 from storage.keys import Keyring
-from storage.migrate import upgrade
 from storage.models import Event, Organization
 from storage.partition import Partition
 from storage.webhook_models import Webhook, WebhookAttempt, WebhookDelivery
 from tests.support.receiver import Receiver
-from tests.support.services import fresh_postgres_database
+from tests.support.services import migrated_database
 from workers.webhooks import signing
 from workers.webhooks.context import DeliveryContext
 from workers.webhooks.delivery import deliver
@@ -46,16 +45,8 @@ class Clock:
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def database(request, tmp_path):
-    if request.param == "sqlite":
-        database = Database(f"sqlite:///{tmp_path / 'hooks.db'}", pool_size=1)
-    else:
-        context = fresh_postgres_database()
-        database = Database(context.__enter__(), pool_size=10)
-    upgrade(database)
-    yield database
-    database.dispose()
-    if request.param == "postgres":
-        context.__exit__(None, None, None)
+    with migrated_database(request.param, tmp_path, pool_size=10) as database:
+        yield database
 
 
 @pytest.fixture

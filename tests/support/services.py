@@ -55,3 +55,22 @@ def fresh_postgres_database():
     finally:
         with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def migrated_database(backend: str, tmp_path, pool_size: int):
+    """A storage.Database at the newest schema: a throwaway SQLite file or PostgreSQL database."""
+    from storage import Database
+    from storage.migrate import upgrade
+
+    if backend == "sqlite":
+        database = Database(f"sqlite:///{tmp_path / 'gatehouse.db'}", pool_size=1)
+        upgrade(database)
+        yield database
+        database.dispose()
+        return
+    with fresh_postgres_database() as url:
+        database = Database(url, pool_size=pool_size)
+        upgrade(database)
+        yield database
+        database.dispose()
