@@ -392,7 +392,8 @@ def test_low_stock_is_announced_once_per_downward_crossing(api, database_url, pr
     first, second = low_events(database_url, item["id"])
     assert first.data == shown  # the item as the API showed it after the change
     assert second.data["available"] == 5 and second.data["reserved"] == 5
-    assert (first.resource_type, first.changes, first.published_at) == ("inventory", {}, None)
+    # published_at is the relay's business: the server's webhook runner may publish at any time.
+    assert (first.resource_type, first.changes) == ("inventory", {})
 
 
 def test_the_event_belongs_to_the_items_organization_and_mode(api, tenant, database_url, prefix):
