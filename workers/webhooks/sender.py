@@ -7,9 +7,11 @@ approved (TLS still verifies the certificate for the URL's host name) and a
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 
@@ -73,22 +75,50 @@ def post(
         return Outcome(None, None, elapsed(), _clean(f"refused: {error}"))
     kind = _PinnedHTTPS if target.scheme == "https" else _PinnedHTTP
     connection = kind(target, timeout)
+    # A socket timeout bounds each read, and http.client reads the status line and
+    # headers a line at a time: a byte every second would never trip it. At the
+    # deadline the watchdog shuts the socket, which ends whatever read is waiting.
+    watchdog = _Watchdog(connection, timeout)
     try:
         connection.request("POST", target.path, body=body, headers=headers)
         # Kept: http.client lets go of the socket once the answer says it will close.
         sock = connection.sock
         sock.settimeout(max(deadline - time.monotonic(), 0.001))
         response = connection.getresponse()
+        if watchdog.fired.is_set():  # the head was cut short: what parsed of it is not an answer
+            raise TimeoutError
         raw = _read_some(sock, response, deadline)
         text = _clean(raw.decode("utf-8", errors="replace"), RESPONSE_BODY_LIMIT)
         retry_after = _retry_after(response.getheader("Retry-After"))
         return Outcome(response.status, text, elapsed(), None, retry_after)
-    except TimeoutError:
-        return Outcome(None, None, elapsed(), f"timed out after {timeout:g} s")
     except (OSError, http.client.HTTPException, UnicodeError, ValueError) as error:
+        if isinstance(error, TimeoutError) or watchdog.fired.is_set():
+            return Outcome(None, None, elapsed(), f"timed out after {timeout:g} s")
         return Outcome(None, None, elapsed(), _clean(f"{type(error).__name__}: {error}"))
     finally:
+        watchdog.cancel()
         connection.close()
+
+
+class _Watchdog:
+    """Shuts the connection's socket once `timeout` seconds have passed, unless cancelled."""
+
+    def __init__(self, connection: http.client.HTTPConnection, timeout: float) -> None:
+        self.connection = connection
+        self.fired = threading.Event()
+        self._timer = threading.Timer(timeout, self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _fire(self) -> None:
+        self.fired.set()
+        sock = self.connection.sock
+        if sock is not None:
+            with contextlib.suppress(OSError):  # already closed
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
 
 
 def _read_some(sock, response, deadline: float) -> bytes:
