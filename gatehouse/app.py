@@ -42,6 +42,8 @@ APIS = (
     ("system.json", "/api", SwaggerUIOptions(serve_spec=False, swagger_ui=False)),
     # RFC 8615's fixed locations (the JWKS), outside /api.
     ("wellknown.json", "/.well-known", SwaggerUIOptions(serve_spec=False, swagger_ui=False)),
+    # The reference pages and guides (gatehouse.docs_site), outside /api: not an API.
+    ("docs.json", "/docs", SwaggerUIOptions(serve_spec=False, swagger_ui=False)),
 )
 
 

@@ -33,7 +33,7 @@ class Settings:
     database_url: str = ""
     redis_url: str | None = None
     secret_key: str = ""
-    docs_url: str = "https://docs.gatehouse.dev"
+    docs_url: str = "http://127.0.0.1:8000/docs"
     max_body_bytes: int = 1024 * 1024
     signature_tolerance_seconds: int = 300
     validate_responses: bool = False
@@ -82,12 +82,14 @@ class Settings:
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
         var_dir = Path(env.get("GATEHOUSE_VAR_DIR", "var"))
+        public_url = (env.get("GATEHOUSE_PUBLIC_URL") or cls.public_url).rstrip("/")
         return cls(
             var_dir=var_dir,
             database_url=env.get("DATABASE_URL") or f"sqlite:///{var_dir / 'gatehouse.db'}",
             redis_url=env.get("REDIS_URL") or None,
             secret_key=env.get("GATEHOUSE_SECRET_KEY", ""),
-            docs_url=env.get("GATEHOUSE_DOCS_URL", cls.docs_url).rstrip("/"),
+            # Unset, error bodies link to the guides this server serves itself.
+            docs_url=(env.get("GATEHOUSE_DOCS_URL") or f"{public_url}/docs").rstrip("/"),
             max_body_bytes=int(env.get("GATEHOUSE_MAX_BODY_BYTES", cls.max_body_bytes)),
             signature_tolerance_seconds=int(
                 env.get("GATEHOUSE_SIGNATURE_TOLERANCE", cls.signature_tolerance_seconds)
@@ -107,7 +109,7 @@ class Settings:
                 env.get("GATEHOUSE_ACCESS_TOKEN_TTL", cls.access_token_ttl_seconds)
             ),
             jwt_leeway_seconds=int(env.get("GATEHOUSE_JWT_LEEWAY", cls.jwt_leeway_seconds)),
-            public_url=(env.get("GATEHOUSE_PUBLIC_URL") or cls.public_url).rstrip("/"),
+            public_url=public_url,
             login_limit_per_account=env.get(
                 "GATEHOUSE_LOGIN_LIMIT_PER_ACCOUNT", cls.login_limit_per_account
             ),

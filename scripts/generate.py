@@ -21,6 +21,7 @@ SPECS = {
     "v1": "openapi/v1/openapi.yaml",
     "system": "openapi/system/openapi.yaml",
     "wellknown": "openapi/wellknown/openapi.yaml",
+    "docs": "openapi/docs/openapi.yaml",
 }
 
 

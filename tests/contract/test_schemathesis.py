@@ -26,6 +26,7 @@ SPECS = {
     "v1": ("generated/openapi/v1.json", "/api/v1"),
     "system": ("generated/openapi/system.json", "/api"),
     "wellknown": ("generated/openapi/wellknown.json", "/.well-known"),
+    "docs": ("generated/openapi/docs.json", "/docs"),
 }
 
 
@@ -38,6 +39,7 @@ RUNS = [
     ("v1", "person"),
     ("system", "api-key"),
     ("wellknown", "api-key"),
+    ("docs", "api-key"),
 ]
 
 
