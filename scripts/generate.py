@@ -15,6 +15,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from scripts.code_samples import VERSIONED_ROOT, add_code_samples
+
 ROOT = Path(__file__).resolve().parent.parent
 REDOCLY = ROOT / "node_modules" / ".bin" / "redocly"
 SPECS = {
@@ -25,7 +27,7 @@ SPECS = {
 }
 
 
-def bundle(source: str, target: Path) -> None:
+def bundle(source: str, target: Path, samples: bool = False) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run(
         [str(REDOCLY), "bundle", source, "--output", str(target), "--ext", "json"],
@@ -35,6 +37,8 @@ def bundle(source: str, target: Path) -> None:
     )
     # One canonical rendering, whatever the bundler's whitespace.
     document = json.loads(target.read_text())
+    if samples:
+        add_code_samples(document)
     target.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
 
@@ -65,7 +69,7 @@ def _models(bundled: Path, target: Path) -> None:
 
 def generate(out: Path) -> None:
     for name, source in SPECS.items():
-        bundle(source, out / "openapi" / f"{name}.json")
+        bundle(source, out / "openapi" / f"{name}.json", samples=bool(VERSIONED_ROOT.match(name)))
     models(out / "openapi" / "v1.json", out / "models.py")
 
 
