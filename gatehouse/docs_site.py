@@ -97,7 +97,7 @@ def get_asset(asset: str):
 
 
 def render_markdown(text: str) -> str:
-    """CommonMark with tables; links to sibling guides (`errors.md#CONFLICT`) lead to their pages."""
+    """CommonMark with tables; a link to a guide (`errors.md#CONFLICT`) leads to its page."""
     parser = MarkdownIt("commonmark", {"html": True}).enable("table")
     rendered = parser.render(text)
     return re.sub(r'href="(?!https?:|/)([a-z0-9-]+)\.md(#[^"]*)?"', r'href="/docs/\1\2"', rendered)

@@ -267,7 +267,8 @@ echo curl_getinfo($curl, CURLINFO_RESPONSE_CODE), "\\n", $answer, "\\n";
 
 _AUTH_PHP = {
     "SignedApiKey": """$timestamp = (string) time();
-$signature = hash_hmac('sha256', "$timestamp.$method.$target.$body", getenv('GATEHOUSE_API_SECRET'));
+$secret = getenv('GATEHOUSE_API_SECRET');
+$signature = hash_hmac('sha256', "$timestamp.$method.$target.$body", $secret);
 $headers[] = 'X-API-Key: ' . getenv('GATEHOUSE_API_KEY');
 $headers[] = 'X-Timestamp: ' . $timestamp;
 $headers[] = 'X-API-Signature: sha256=' . $signature;""",
