@@ -376,7 +376,8 @@ def _announce(issued: IssuedKey, host: str, port: int) -> None:
         f"  secret: {issued.secret}\n"
         "The secret is shown only now (it is stored encrypted).\n\n"
         f"Make a signed request:\n  {command}\n\n"
-        f"Swagger UI: {base}/api/v1/ui   Health: {base}/api/health\n",
+        f"Reference and guides: {base}/docs/   Swagger UI: {base}/api/v1/ui\n"
+        f"Health: {base}/api/health\n",
         file=sys.stdout,
     )
 

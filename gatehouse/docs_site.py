@@ -97,10 +97,20 @@ def get_asset(asset: str):
 
 
 def render_markdown(text: str) -> str:
-    """CommonMark with tables; a link to a guide (`errors.md#CONFLICT`) leads to its page."""
+    """CommonMark with tables, headings with GitHub's ids (so a guide's `#anchors` work
+    here as on GitHub); a link to a guide (`errors.md#CONFLICT`) leads to its page."""
     parser = MarkdownIt("commonmark", {"html": True}).enable("table")
-    rendered = parser.render(text)
+    tokens = parser.parse(text)
+    for opening, inline in zip(tokens, tokens[1:], strict=False):
+        if opening.type == "heading_open" and "<a id=" not in inline.content:
+            opening.attrSet("id", slug(inline.content))
+    rendered = parser.renderer.render(tokens, parser.options, {})
     return re.sub(r'href="(?!https?:|/)([a-z0-9-]+)\.md(#[^"]*)?"', r'href="/docs/\1\2"', rendered)
+
+
+def slug(heading: str) -> str:
+    """GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
 
 
 def _navigation() -> str:
