@@ -111,3 +111,12 @@ def test_every_error_code_links_to_an_anchor_of_the_errors_guide(server, anonymo
     assert parts.fragment == "NOT_FOUND"
     assert parts.path == "/docs/errors"
     assert re.fullmatch(r"https?://[^/]+", f"{parts.scheme}://{parts.netloc}")
+
+
+@ON_SQLITE
+def test_the_guides_linked_from_the_reference_exist(server):
+    description = bundle()["info"]["description"]
+    links = re.findall(r"\]\((/docs/[^)#]+)", description)
+    assert len(links) >= 5, "the reference links the guides"
+    for link in links:
+        assert get(server, link).status_code == 200, link
