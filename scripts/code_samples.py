@@ -9,6 +9,7 @@ credentials from the environment and prints the status, then the body:
     GATEHOUSE_URL          http://127.0.0.1:8000 by default
     GATEHOUSE_API_KEY      ak_test_... and GATEHOUSE_API_SECRET sk_...   (SignedApiKey)
     GATEHOUSE_ACCESS_TOKEN a Bearer access token                          (OAuth2 only)
+    GATEHOUSE_CLIENT_ID    cli_... and GATEHOUSE_CLIENT_SECRET cs_...     (OAuth endpoints)
 
 The signing code is the guides' (docs/authentication.md); tests run the
 samples of an operation in every language against a live server.
@@ -73,6 +74,8 @@ class Request:
         body, content_type = request_body(document, operation)
         requirements = operation.get("security", document.get("security", []))
         scheme = next(iter(requirements[0]), None) if requirements else None
+        if operation.get("x-error-format") == "oauth2":
+            scheme = "ClientBasic"  # the OAuth endpoints: the client authenticates itself
         return cls(method.upper(), target, body, content_type, scheme)
 
 
@@ -139,6 +142,8 @@ def curl(request: Request) -> str:
         ]
     elif request.scheme == "OAuth2":
         headers.append('-H "Authorization: Bearer $GATEHOUSE_ACCESS_TOKEN"')
+    elif request.scheme == "ClientBasic":
+        headers.append('-u "$GATEHOUSE_CLIENT_ID:$GATEHOUSE_CLIENT_SECRET"')
     if request.body is not None:
         headers += [f"-H 'Content-Type: {request.content_type}'", '--data-binary "$BODY"']
     command = f"curl -s -w '\\n%{{http_code}}\\n' -X {request.method} \"$URL$TARGET\""
@@ -160,11 +165,11 @@ def python(request: Request) -> str:
     )
 
 
-PYTHON = """import hashlib, hmac, json, os, time, urllib.error, urllib.request
+PYTHON = """import base64, hashlib, hmac, json, os, time, urllib.error, urllib.request
 
 url = os.environ.get("GATEHOUSE_URL", "http://127.0.0.1:8000")
 method, target = "{method}", {target}
-body = {body}  # the exact bytes sent are the bytes signed
+body = {body}
 headers = {{"Content-Type": {content_type}}} if body else {{}}
 {auth}
 request = urllib.request.Request(url + target, data=body or None, method=method, headers=headers)
@@ -179,12 +184,15 @@ print(answer.decode())
 
 _AUTH_PY = {
     "SignedApiKey": """timestamp = str(int(time.time()))
-message = f"{timestamp}.{method}.{target}.".encode() + body
+message = f"{timestamp}.{method}.{target}.".encode() + body  # exactly the bytes sent
 secret = os.environ["GATEHOUSE_API_SECRET"].encode()
 headers["X-API-Key"] = os.environ["GATEHOUSE_API_KEY"]
 headers["X-Timestamp"] = timestamp
 headers["X-API-Signature"] = "sha256=" + hmac.new(secret, message, hashlib.sha256).hexdigest()""",
     "OAuth2": 'headers["Authorization"] = "Bearer " + os.environ["GATEHOUSE_ACCESS_TOKEN"]',
+    "ClientBasic": """\
+client = ":".join(os.environ[name] for name in ("GATEHOUSE_CLIENT_ID", "GATEHOUSE_CLIENT_SECRET"))
+headers["Authorization"] = "Basic " + base64.b64encode(client.encode()).decode()""",
     None: "",
 }
 
@@ -209,7 +217,7 @@ const crypto = require("node:crypto");
 
 const url = process.env.GATEHOUSE_URL || "http://127.0.0.1:8000";
 const method = "{method}", target = {target};
-const body = {body}; // the exact string sent is the string signed
+const body = {body};
 const headers = body ? {{ "Content-Type": {content_type} }} : {{}};
 {auth}
 fetch(url + target, {{ method, headers, body: body || undefined }}).then(async (response) => {{
@@ -221,11 +229,14 @@ fetch(url + target, {{ method, headers, body: body || undefined }}).then(async (
 _AUTH_JS = {
     "SignedApiKey": """const timestamp = Math.floor(Date.now() / 1000).toString();
 const signature = crypto.createHmac("sha256", process.env.GATEHOUSE_API_SECRET)
-  .update(`${timestamp}.${method}.${target}.${body}`).digest("hex");
+  .update(`${timestamp}.${method}.${target}.${body}`).digest("hex"); // exactly the string sent
 headers["X-API-Key"] = process.env.GATEHOUSE_API_KEY;
 headers["X-Timestamp"] = timestamp;
 headers["X-API-Signature"] = `sha256=${signature}`;""",
     "OAuth2": 'headers["Authorization"] = `Bearer ${process.env.GATEHOUSE_ACCESS_TOKEN}`;',
+    "ClientBasic": """\
+const { GATEHOUSE_CLIENT_ID: id, GATEHOUSE_CLIENT_SECRET: secret } = process.env;
+headers["Authorization"] = "Basic " + Buffer.from(`${id}:${secret}`).toString("base64");""",
     None: "",
 }
 
@@ -273,6 +284,9 @@ $headers[] = 'X-API-Key: ' . getenv('GATEHOUSE_API_KEY');
 $headers[] = 'X-Timestamp: ' . $timestamp;
 $headers[] = 'X-API-Signature: sha256=' . $signature;""",
     "OAuth2": "$headers[] = 'Authorization: Bearer ' . getenv('GATEHOUSE_ACCESS_TOKEN');",
+    "ClientBasic": """$client = getenv('GATEHOUSE_CLIENT_ID') . ':'
+    . getenv('GATEHOUSE_CLIENT_SECRET');
+$headers[] = 'Authorization: Basic ' . base64_encode($client);""",
     None: "",
 }
 
@@ -317,6 +331,9 @@ headers["X-API-Key"] = ENV.fetch("GATEHOUSE_API_KEY")
 headers["X-Timestamp"] = timestamp
 headers["X-API-Signature"] = "sha256=" + signature""",
     "OAuth2": 'headers["Authorization"] = "Bearer #{ENV.fetch("GATEHOUSE_ACCESS_TOKEN")}"',
+    "ClientBasic": """\
+client = ENV.fetch("GATEHOUSE_CLIENT_ID") + ":" + ENV.fetch("GATEHOUSE_CLIENT_SECRET")
+headers["Authorization"] = "Basic " + [client].pack("m0")""",
     None: "",
 }
 

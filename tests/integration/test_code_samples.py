@@ -55,5 +55,20 @@ def test_a_create_and_a_list_sample_sign_correctly(language, server, tmp_path):
     assert product_id in output
 
 
+@ON_SQLITE
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_token_sample_authenticates_the_client(language, server, tenant, tmp_path):
+    client = server.cli("clients", "create", "--org", tenant.organization_id)
+    env = {
+        **os.environ,
+        "GATEHOUSE_URL": server.url,
+        "GATEHOUSE_CLIENT_ID": client["id"],
+        "GATEHOUSE_CLIENT_SECRET": client["clientSecret"],
+    }
+    status, output = run_sample(language, sample("/oauth/token", "post", language), tmp_path, env)
+    assert status == 200, output
+    assert '"token_type":"Bearer"' in output.replace(" ", "")
+
+
 def test_every_language_has_an_interpreter_the_tests_know():
     assert {lang.lower() for lang in LANGUAGES} - {"curl"} == set(INTERPRETERS)
