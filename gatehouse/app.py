@@ -23,6 +23,8 @@ from gatehouse.middleware import (
     RequestContextMiddleware,
 )
 from gatehouse.people import PeopleServices, people_services
+from gatehouse.rate_limits import RateLimits
+from gatehouse.rate_limits import install as install_rate_limits
 from gatehouse.routes import MethodIndex
 from gatehouse.security import Authenticator
 from gatehouse.settings import Settings
@@ -58,6 +60,7 @@ class Services:
     usage: UsageRecorder
     people: PeopleServices
     webhooks: DeliveryContext
+    rate_limits: RateLimits
 
 
 def build_services(settings: Settings) -> Services:
@@ -75,6 +78,9 @@ def build_services(settings: Settings) -> Services:
         usage=UsageRecorder(database, interval_seconds=settings.usage_flush_seconds),
         people=people_services(settings),
         webhooks=delivery_context(settings, database, keyring),
+        rate_limits=RateLimits(
+            settings.rate_limit_settings(), settings.redis_url, settings.trusted_proxies
+        ),
     )
 
 
@@ -106,6 +112,7 @@ def create_app(settings: Settings | None = None) -> FlaskApp:
         if ui.serve_spec:
             bundles[f"{base_path}/openapi.json"] = raw
     ErrorResponder(settings.docs_url, methods).register(app)
+    install_rate_limits(app.app, services.rate_limits, settings.docs_url)
     app.add_middleware(
         RequestContextMiddleware, MiddlewarePosition.BEFORE_EXCEPTION, services=services
     )
