@@ -135,9 +135,7 @@ class RateLimits:
     def standing(self, principal: dict | None, address: str | None = None) -> list[Window]:
         """Each window's remaining requests and reset time (StorageError if unreachable)."""
         key = self.key(principal, address)
-        return [
-            self.window(name, item, key) for name, item in self.policy(principal).windows()
-        ]
+        return [self.window(name, item, key) for name, item in self.policy(principal).windows()]
 
     def window(self, name: str, item: RateLimitItem, key: str) -> Window:
         stats = self.strategy.get_window_stats(item, key, SCOPE)
@@ -255,13 +253,11 @@ class HeaderWriter:
         response.headers["X-RateLimit-Limit"] = str(tightest.limit)
         response.headers["X-RateLimit-Remaining"] = str(tightest.remaining)
         response.headers["X-RateLimit-Reset"] = str(tightest.reset_at)
-        now = time.time()
+        seconds_left = max(0, math.ceil(tightest.reset_at - time.time()))
         response.headers["RateLimit-Policy"] = ", ".join(
             f'"{w.name}";q={w.limit};w={w.seconds}' for w in windows
         )
-        response.headers["RateLimit"] = (
-            f'"{tightest.name}";r={tightest.remaining};t={max(0, math.ceil(tightest.reset_at - now))}'
-        )
+        response.headers["RateLimit"] = f'"{tightest.name}";r={tightest.remaining};t={seconds_left}'
         return response
 
     def too_many(self, error: RateLimitExceeded, docs_url: str) -> flask.Response:
