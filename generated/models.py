@@ -1294,6 +1294,82 @@ class EventList(BaseModel):
     pagination: Pagination
 
 
+class QuotaWindow(BaseModel):
+    """
+    One moving window the credential is limited by.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    name: Annotated[
+        Literal["hour", "burst"],
+        Field(
+            description="`hour` is the quota of the tier (or override); `burst` the per-minute limit."
+        ),
+    ]
+    limit: Annotated[int, Field(description="Requests allowed in the window.", ge=1)]
+    window_seconds: Annotated[
+        int, Field(alias="windowSeconds", description="The window's length.", ge=1)
+    ]
+    remaining: Annotated[int, Field(description="Requests left in the window now.", ge=0)]
+    reset_at: Annotated[
+        AwareDatetime,
+        Field(
+            alias="resetAt",
+            description="When the oldest request counted leaves the window, freeing one (a window's length from now if it holds none).",
+        ),
+    ]
+    reset: Annotated[
+        int, Field(description="`resetAt` in unix epoch seconds, as in `X-RateLimit-Reset`.")
+    ]
+
+
+class Quotas(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    credential_id: Annotated[
+        str,
+        Field(
+            alias="credentialId",
+            description="The API key (`key_...`), OAuth client (`cli_...`) or user (`usr_...`).",
+            examples=["key_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"],
+        ),
+    ]
+    credential_type: Annotated[
+        Literal["api_key", "oauth_client", "user"], Field(alias="credentialType")
+    ]
+    tier: Annotated[
+        Literal["free", "pro", "enterprise"],
+        Field(
+            description="The tier whose quota applies when there is no override (OAuth clients and people count as `free`)."
+        ),
+    ]
+    rate_limit: Annotated[
+        int | None,
+        Field(
+            alias="rateLimit",
+            description="Requests per hour this credential may make, replacing its tier's quota\n(free 100, pro 1,000, enterprise 10,000 by default); `null` for the\ntier's. The per-minute burst limit applies either way.\n",
+            examples=[5000],
+            ge=1,
+            le=1000000,
+        ),
+    ]
+    windows: list[QuotaWindow]
+
+
+class QuotasResponse(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: Quotas
+    meta: ResponseMeta
+
+
 class EventResponse(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
