@@ -74,6 +74,8 @@ class Window:
     seconds: int
     remaining: int
     reset_at: int
+    # Unrounded, for the seconds to wait: never more than the window's length.
+    reset_time: float
 
 
 class Breaker:
@@ -145,6 +147,7 @@ class RateLimits:
             seconds=item.get_expiry(),
             remaining=max(0, stats.remaining),
             reset_at=math.ceil(stats.reset_time),
+            reset_time=stats.reset_time,
         )
 
 
@@ -261,9 +264,13 @@ class HeaderWriter:
         return response
 
     def too_many(self, error: RateLimitExceeded, docs_url: str) -> flask.Response:
-        breached = [limit for limit in self.limiter.current_limits if limit.breached]
-        reset_at = max(limit.reset_at for limit in breached) if breached else time.time() + 60
-        retry_after = max(1, math.ceil(reset_at - time.time()))
+        try:
+            exhausted = [window for window in self.windows() if window.remaining == 0]
+        except StorageError:
+            exhausted = []
+        # Every exhausted window must have room again before a request passes.
+        reset_time = max((window.reset_time for window in exhausted), default=time.time() + 1)
+        retry_after = max(1, math.ceil(reset_time - time.time()))
         principal = _principal() or {}
         log.warning(
             "rate limit exceeded",
