@@ -61,7 +61,7 @@ def assert_limit_headers(response: requests.Response, limit: int, remaining: int
     reset = int(headers["X-RateLimit-Reset"])
     assert time.time() - 5 <= reset <= time.time() + 3600 + 5
     assert f";q={limit};w=3600" in headers["RateLimit-Policy"]
-    assert re.fullmatch(r'"hour";r=%d;t=\d+' % remaining, headers["RateLimit"])
+    assert re.fullmatch(rf'"hour";r={remaining};t=\d+', headers["RateLimit"])
 
 
 def test_the_101st_request_of_a_free_key_in_an_hour_is_429(limited):
