@@ -58,8 +58,10 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     # Proxies whose X-Forwarded-For is believed when judging a client's address.
     trusted_proxies: tuple[Network, ...] = ()
-    # How often each process adds its in-memory usage counts to the database.
+    # How often each process adds its in-memory usage counts to the database;
+    # whether requests are counted at all (off only to measure what counting costs).
     usage_flush_seconds: float = 1.0
+    usage_recording: bool = True
     # Access tokens (JWT): who issues them, for whom, and for how long.
     jwt_issuer: str = "https://gatehouse.dev"
     jwt_audience: str = "gatehouse-api"
@@ -128,6 +130,9 @@ class Settings:
             trusted_proxies=parse_networks(env.get("GATEHOUSE_TRUSTED_PROXIES", "")),
             usage_flush_seconds=float(
                 env.get("GATEHOUSE_USAGE_FLUSH_SECONDS", cls.usage_flush_seconds)
+            ),
+            usage_recording=_switch(
+                env.get("GATEHOUSE_USAGE_RECORDING"), "GATEHOUSE_USAGE_RECORDING"
             ),
             jwt_issuer=env.get("GATEHOUSE_JWT_ISSUER") or cls.jwt_issuer,
             jwt_audience=env.get("GATEHOUSE_JWT_AUDIENCE") or cls.jwt_audience,

@@ -21,10 +21,19 @@ from pathlib import Path
 from scripts.bench import fixture, report, webhooks, wrk
 from scripts.bench.fixture import GATEHOUSE, ROOT, Credentials
 from scripts.bench.load import Load, Result
-from scripts.bench.processes import HOST, BenchError, Server, free_port
+from scripts.bench.processes import HOST, BenchError, Server, free_port, redis_server
 from scripts.bench.pyload import PythonLoad
 
 SIGNATURE_WINDOW = 300
+# Gatehouse as shipped (rate limits in memory, usage counted), then without each
+# piece of bookkeeping, then with the limits in Redis, as production runs them.
+LIMITS_OFF = "gatehouse, no limits"
+BOOKKEEPING_OFF = "gatehouse, no limits/usage"
+REDIS_ROW = "gatehouse, Redis limits"
+VARIANTS = (
+    (LIMITS_OFF, {"GATEHOUSE_RATE_LIMITS": "off"}),
+    (BOOKKEEPING_OFF, {"GATEHOUSE_RATE_LIMITS": "off", "GATEHOUSE_USAGE_RECORDING": "off"}),
+)
 
 
 @dataclass(frozen=True)
@@ -64,10 +73,18 @@ class Bench:
         self.credentials: Credentials | None = None
         self.target = ""
         self.reference: fixture.Answer | None = None
+        self.redis_url: str | None = None
 
     def run(self) -> dict[str, Result]:
         self.credentials = fixture.create_credentials(self.env)
         results = {"gatehouse": self.measure("gatehouse", self.gatehouse_argv, seed=True)}
+        # The cost of the request path's bookkeeping: the same server without it.
+        for label, changes in VARIANTS:
+            results[label] = self.measure(label, self.gatehouse_argv, env=self.env | changes)
+        if self.redis_url:
+            results[REDIS_ROW] = self.measure(
+                REDIS_ROW, self.gatehouse_argv, env=self.env | {"REDIS_URL": self.redis_url}
+            )
         workers = self.plan.gatehouse_workers
         if workers > 1:
             label = f"gatehouse ({workers} workers)"
@@ -92,10 +109,10 @@ class Bench:
             "--host", HOST, "--port", str(port), "--no-access-log", "--log-level", "warning",
         ]  # fmt: skip
 
-    def measure(self, name: str, argv_for, seed: bool = False) -> Result:
+    def measure(self, name: str, argv_for, seed: bool = False, env=None) -> Result:
         port = free_port()
         log = self.workdir / f"{name.split()[0]}-{port}.log"
-        with Server(name, argv_for(port), self.env, log, ROOT) as server:
+        with Server(name, argv_for(port), env or self.env, log, ROOT) as server:
             server.wait_until_listening(port)
             if seed:
                 product_id = fixture.create_product(port, self.credentials)
@@ -153,7 +170,7 @@ def main() -> int:
         plan = Plan.from_env()
         with tempfile.TemporaryDirectory(prefix="gatehouse-bench-") as tmp:
             generator = _pick_generator(Path(tmp))
-            rows = 3 + (plan.gatehouse_workers > 1)
+            rows = 6 + (plan.gatehouse_workers > 1)
             print(
                 f"signed GET /api/v1/products/{{id}} on {HOST}; load: {generator.name}, "
                 f"{plan.threads} threads, {plan.connections} connections, "
@@ -163,7 +180,9 @@ def main() -> int:
                 "(other work on the machine lowers every row).",
                 flush=True,
             )
-            results = Bench(Path(tmp), plan, generator).run()
+            bench = Bench(Path(tmp), plan, generator)
+            with redis_server(Path(tmp)) as bench.redis_url:
+                results = bench.run()
             hooks = webhooks.run(Path(tmp)) if os.environ.get("BENCH_WEBHOOKS") != "0" else {}
     except BenchError as error:
         print(f"\nbench aborted: {error}", file=sys.stderr)
@@ -176,6 +195,10 @@ def main() -> int:
         ("gatehouse / ceiling", "gatehouse", report.CEILING),
         ("fastapi / ceiling", "fastapi", report.CEILING),
         ("gatehouse / fastapi", "gatehouse", "fastapi"),
+        ("limits on / off", "gatehouse", LIMITS_OFF),
+        ("usage on / off", LIMITS_OFF, BOOKKEEPING_OFF),
+        ("limits+usage on / off", "gatehouse", BOOKKEEPING_OFF),
+        ("Redis / memory limits", REDIS_ROW, "gatehouse"),
     ]
     if workers_row:
         label = f"{workers_row.removeprefix('gatehouse ')} / 1 worker"
