@@ -22,6 +22,12 @@ def table(results: dict[str, Result]) -> str:
     return "\n".join(lines)
 
 
+def median(results: list[Result]) -> Result:
+    """The run with the median rate (the lower middle one of an even number)."""
+    ordered = sorted(results, key=lambda result: result.rate)
+    return ordered[(len(ordered) - 1) // 2]
+
+
 def ratios(results: dict[str, Result], pairs: list[tuple[str, str, str]]) -> str:
     lines = ["throughput ratios (req/s):"]
     for label, top, bottom in pairs:

@@ -244,3 +244,40 @@ def test_health_is_never_limited(limited):
         response = requests.get(f"{limited.url}/api/health", timeout=30)
         assert response.status_code == 200
     assert "X-RateLimit-Limit" not in response.headers
+
+
+def test_an_oauth_clients_own_limit_and_an_operators(tmp_path):
+    live = serve(tmp_path)
+    try:
+        admin = live.new_tenant("Clients", tier="pro")
+        created = requests.post(
+            f"{live.url}/api/v1/oauth/clients",
+            json={"name": "Reports", "scopes": ["products:read"], "rateLimit": 3},
+            auth=admin.auth,
+            timeout=30,
+        )
+        assert created.status_code == 201, created.text
+        client = created.json()["data"]
+        assert client["rateLimit"] == 3
+        token = requests.post(
+            f"{live.url}/api/oauth/token",
+            data={"grant_type": "client_credentials"},
+            auth=(client["id"], client["clientSecret"]),
+            timeout=30,
+        ).json()["access_token"]
+        bearer = {"Authorization": f"Bearer {token}"}
+
+        statuses = [
+            requests.get(live.url + PRODUCTS, headers=bearer, timeout=30).status_code
+            for _ in range(4)
+        ]
+        assert statuses == [200, 200, 200, 429]
+
+        # An operator lifts it (the CLI), and the same client goes on at once.
+        assert live.cli("limits", "set", client["id"], "10")["rateLimit"] == 10
+        lifted = requests.get(live.url + PRODUCTS, headers=bearer, timeout=30)
+        assert lifted.status_code == 200
+        assert '"hour";q=10;w=3600' in lifted.headers["RateLimit-Policy"]
+        assert live.cli("limits", "set", admin.key_id, "tier")["rateLimit"] is None
+    finally:
+        live.stop()
