@@ -23,6 +23,7 @@ from gatehouse.middleware import (
     RequestContextMiddleware,
 )
 from gatehouse.people import PeopleServices, people_services
+from gatehouse.rate_limit_headers import RateLimitHeadersMiddleware
 from gatehouse.rate_limits import RateLimits
 from gatehouse.rate_limits import install as install_rate_limits
 from gatehouse.routes import MethodIndex
@@ -123,6 +124,8 @@ def create_app(settings: Settings | None = None) -> FlaskApp:
         app.add_middleware(
             ListedOriginsCORS, MiddlewarePosition.BEFORE_EXCEPTION, origins=settings.cors_origins
         )
+    # Outside the error handlers: an error answer of a counted request carries the fields too.
+    app.add_middleware(RateLimitHeadersMiddleware, MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(BundledSpecMiddleware, MiddlewarePosition.BEFORE_SWAGGER, documents=bundles)
     app.add_middleware(LineBreakPathMiddleware, MiddlewarePosition.BEFORE_SWAGGER)
     app.add_middleware(

@@ -31,6 +31,7 @@ from limits.strategies import MovingWindowRateLimiter
 
 from gatehouse.client_address import Network, client_address
 from gatehouse.errors import ApiError, error_body
+from gatehouse.rate_limit_headers import attach, fields
 from gatehouse.throttle import storage_for
 
 log = structlog.get_logger("gatehouse.rate_limits")
@@ -211,7 +212,7 @@ def install(flask_app: flask.Flask, limits: RateLimits, docs_url: str) -> Gateho
         strategy="moving-window",
         storage_uri=limits.storage_uri,
         storage_options=limits.storage_options(),
-        # Our own headers (the IETF fields too), written once below; errors are ours to handle.
+        # Our own fields (the IETF ones too; gatehouse.rate_limit_headers); errors are ours.
         headers_enabled=False,
         swallow_errors=False,
         fail_on_first_breach=False,
@@ -219,21 +220,21 @@ def install(flask_app: flask.Flask, limits: RateLimits, docs_url: str) -> Gateho
     limiter.request_filter(lambda: flask.request.path.startswith(EXEMPT_PATHS))
     limiter.init_app(flask_app)
     limits.strategy = limiter.limiter
-    headers = HeaderWriter(limiter, limits)
-    flask_app.after_request(headers.write)
-    # Registered on the Flask app itself: Connexion's handlers would drop the headers.
-    flask_app.register_error_handler(
-        RateLimitExceeded, lambda error: headers.too_many(error, docs_url)
-    )
+    reporter = Reporter(limiter, limits, docs_url)
+    # After the limiter's own before_request (registered by init_app): the counts include this one.
+    flask_app.before_request(reporter.report)
+    # On the Flask app itself: Connexion's handlers would drop Retry-After.
+    flask_app.register_error_handler(RateLimitExceeded, reporter.too_many)
     return limiter
 
 
-class HeaderWriter:
-    """X-RateLimit-*, and the IETF draft's RateLimit and RateLimit-Policy, on limited answers."""
+class Reporter:
+    """Tells each limited request where it stands, and answers the one over the limit."""
 
-    def __init__(self, limiter: GatehouseLimiter, limits: RateLimits) -> None:
+    def __init__(self, limiter: GatehouseLimiter, limits: RateLimits, docs_url: str) -> None:
         self.limiter = limiter
         self.limits = limits
+        self.docs_url = docs_url
 
     def windows(self) -> list[Window]:
         found = []
@@ -244,34 +245,25 @@ class HeaderWriter:
             found.append(self.limits.window(name, item, request_limit.request_args[0]))
         return found
 
-    def write(self, response: flask.Response) -> flask.Response:
+    def report(self) -> None:
         if getattr(flask.g, "rate_limit_skipped", False) or not self.limiter.current_limits:
-            return response
+            return
+        try:
+            attach(fields(self.windows(), time.time()))
+        except StorageError:
+            self.limits.breaker.trip()
+
+    def too_many(self, error: RateLimitExceeded) -> flask.Response:
         try:
             windows = self.windows()
         except StorageError:
-            self.limits.breaker.trip()
-            return response
-        tightest = min(windows, key=lambda w: (w.remaining, -w.reset_at))
-        response.headers["X-RateLimit-Limit"] = str(tightest.limit)
-        response.headers["X-RateLimit-Remaining"] = str(tightest.remaining)
-        response.headers["X-RateLimit-Reset"] = str(tightest.reset_at)
-        seconds_left = max(0, math.ceil(tightest.reset_at - time.time()))
-        response.headers["RateLimit-Policy"] = ", ".join(
-            f'"{w.name}";q={w.limit};w={w.seconds}' for w in windows
-        )
-        response.headers["RateLimit"] = f'"{tightest.name}";r={tightest.remaining};t={seconds_left}'
-        return response
-
-    def too_many(self, error: RateLimitExceeded, docs_url: str) -> flask.Response:
-        try:
-            exhausted = [window for window in self.windows() if window.remaining == 0]
-        except StorageError:
-            exhausted = []
+            windows = []
+        if windows:
+            attach(fields(windows, time.time()))
         # Every exhausted window must have room again before a request passes.
-        reset_time = max((window.reset_time for window in exhausted), default=time.time() + 1)
-        retry_after = max(1, math.ceil(reset_time - time.time()))
-        principal = _principal() or {}
+        exhausted = [window.reset_time for window in windows if window.remaining == 0]
+        retry_after = max(1, math.ceil(max(exhausted, default=time.time() + 1) - time.time()))
+        principal = _principal()
         log.warning(
             "rate limit exceeded",
             credential=self.limits.key(principal, None) if principal else "anonymous",
@@ -280,8 +272,7 @@ class HeaderWriter:
             retry_after=retry_after,
         )
         message = f"Rate limit of {error.limit.limit} exceeded; retry in {retry_after} s."
-        body = error_body(429, message, None, docs_url, retry_after)
-        response = flask.jsonify(body)
+        response = flask.jsonify(error_body(429, message, None, self.docs_url, retry_after))
         response.status_code = 429
         response.headers["Retry-After"] = str(retry_after)
         return response

@@ -97,6 +97,16 @@ def test_limits_are_per_credential(limited):
     assert response.headers["X-RateLimit-Remaining"] == "99"
 
 
+def test_an_error_answer_of_a_counted_request_carries_the_fields_too(limited):
+    key = limited.new_tenant("Errors", tier="free")
+    get(limited, key.auth)
+
+    missing = get(limited, key.auth, f"{PRODUCTS}/prod_01JD7X3M2Q4W8Y6Z0A1B2C3D4E")
+
+    assert missing.status_code == 404
+    assert_limit_headers(missing, 100, 98)
+
+
 def test_tiers_set_the_hourly_quota(limited):
     pro = limited.new_tenant("Pro", tier="pro")
     enterprise = limited.new_tenant("Enterprise", tier="enterprise")
