@@ -1,4 +1,4 @@
-"""Who is limited by what, and how it is told (gatehouse.rate_limits, gatehouse.rate_limit_headers)."""
+"""Who is limited by what, and how it is told (gatehouse.rate_limits and its headers)."""
 
 from __future__ import annotations
 
