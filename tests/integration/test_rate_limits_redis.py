@@ -128,5 +128,9 @@ def test_failing_closed_answers_503_without_redis(tmp_path, own_redis):
 
         assert refused.status_code == 503
         assert refused.json()["error"]["code"] == "SERVICE_UNAVAILABLE"
+        # Nothing limited can be answered: the process says so to its load balancer.
+        health = requests.get(f"{live.url}/api/health", timeout=30)
+        assert health.status_code == 503
+        assert health.json()["status"] == "unavailable"
     finally:
         live.stop()
