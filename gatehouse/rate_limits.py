@@ -160,6 +160,8 @@ class GatehouseLimiter(Limiter):
         self.limits = limits
 
     def _check_request_limit(self, callable_name=None, in_middleware=True) -> None:
+        if flask.request.path.startswith(EXEMPT_PATHS):
+            return None
         if self.limits.breaker.is_open():
             return self._storage_failed(None)
         try:
@@ -217,7 +219,6 @@ def install(flask_app: flask.Flask, limits: RateLimits, docs_url: str) -> Gateho
         swallow_errors=False,
         fail_on_first_breach=False,
     )
-    limiter.request_filter(lambda: flask.request.path.startswith(EXEMPT_PATHS))
     limiter.init_app(flask_app)
     limits.strategy = limiter.limiter
     reporter = Reporter(limiter, limits, docs_url)
