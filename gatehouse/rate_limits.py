@@ -9,8 +9,8 @@ Redis when REDIS_URL is set, shared by every API process; memory otherwise.
 
 Redis unreachable: with `on_redis_failure="open"` requests pass unlimited, and
 Redis is not asked again for `retry_seconds`, so an outage costs no connect
-timeout per request; the error is logged each time. With "closed" a limited
-request answers 503 instead.
+timeout per request; each failed attempt is logged as an error. With
+"closed" a limited request answers 503 instead.
 """
 
 from __future__ import annotations
@@ -32,11 +32,10 @@ from limits.strategies import MovingWindowRateLimiter
 from gatehouse.client_address import Network, client_address
 from gatehouse.errors import ApiError, error_body
 from gatehouse.rate_limit_headers import attach, fields
-from gatehouse.throttle import storage_for
+from gatehouse.throttle import Budget, storage_for
 
 log = structlog.get_logger("gatehouse.rate_limits")
 
-TIERS = ("free", "pro", "enterprise")
 # Operations that are never limited: load balancers probe health, and token
 # verifiers fetch the JWKS; neither reveals or changes anything.
 EXEMPT_PATHS = ("/api/health", "/.well-known/")
@@ -103,9 +102,15 @@ class RateLimits:
     ) -> None:
         self.config = config
         self.trusted = trusted
-        self.tiers = {tier: parse(text) for tier, text in config.tiers.items()}
-        self.burst = parse(config.burst)
-        self.anonymous = Policy(parse(config.anonymous_hour), parse(config.anonymous_burst))
+        self.tiers = {
+            tier: _setting(f"GATEHOUSE_RATE_LIMIT_{tier.upper()}", text)
+            for tier, text in config.tiers.items()
+        }
+        self.burst = _setting("GATEHOUSE_RATE_LIMIT_BURST", config.burst)
+        self.anonymous = Policy(
+            _setting("GATEHOUSE_RATE_LIMIT_ANONYMOUS", config.anonymous_hour),
+            _setting("GATEHOUSE_RATE_LIMIT_ANONYMOUS_BURST", config.anonymous_burst),
+        )
         self.storage_uri = redis_url or "memory://"
         # Replaced by the limiter's own (`install`), so both read the same counters.
         self.strategy = MovingWindowRateLimiter(storage_for(redis_url))
@@ -181,6 +186,11 @@ class GatehouseLimiter(Limiter):
             )
         if self.limits.config.on_redis_failure == "closed":
             raise ApiError(503, "The service is briefly unavailable; retry shortly.")
+
+
+def _setting(name: str, text: str) -> RateLimitItem:
+    """A limit in limits' notation, or ValueError naming the setting that holds it."""
+    return Budget.parse(name, text).limit
 
 
 def _principal() -> dict | None:

@@ -42,6 +42,8 @@ def test_settings_refuse_a_failure_mode_they_do_not_know():
     with pytest.raises(ValueError, match="GATEHOUSE_RATE_LIMITS"):
         Settings.from_env({"GATEHOUSE_RATE_LIMITS": "maybe"})
     assert not Settings.from_env({"GATEHOUSE_RATE_LIMITS": "off"}).rate_limits_enabled
+    with pytest.raises(ValueError, match="GATEHOUSE_RATE_LIMIT_PRO"):
+        limits(GATEHOUSE_RATE_LIMIT_PRO="lots")
 
 
 def test_a_tripped_breaker_stays_open_for_its_interval():
