@@ -95,7 +95,7 @@ class Bench:
     def bookkeeping(self) -> dict[str, Result]:
         """Gatehouse with and without rate limiting and usage counting, in alternating rounds.
 
-        Their differences are a few percent, less than the drift of a shared
+        Their differences are of the order of the drift of a shared
         machine over a minute; taking turns, and reporting each variant's
         median round, keeps the drift out of the ratios.
         """
