@@ -23,6 +23,9 @@ from gatehouse.middleware import (
     RequestContextMiddleware,
 )
 from gatehouse.people import PeopleServices, people_services
+from gatehouse.rate_limit_headers import RateLimitHeadersMiddleware
+from gatehouse.rate_limits import RateLimits
+from gatehouse.rate_limits import install as install_rate_limits
 from gatehouse.routes import MethodIndex
 from gatehouse.security import Authenticator
 from gatehouse.settings import Settings
@@ -60,6 +63,7 @@ class Services:
     usage: UsageRecorder
     people: PeopleServices
     webhooks: DeliveryContext
+    rate_limits: RateLimits
 
 
 def build_services(settings: Settings) -> Services:
@@ -77,6 +81,9 @@ def build_services(settings: Settings) -> Services:
         usage=UsageRecorder(database, interval_seconds=settings.usage_flush_seconds),
         people=people_services(settings),
         webhooks=delivery_context(settings, database, keyring),
+        rate_limits=RateLimits(
+            settings.rate_limit_settings(), settings.redis_url, settings.trusted_proxies
+        ),
     )
 
 
@@ -108,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FlaskApp:
         if ui.serve_spec:
             bundles[f"{base_path}/openapi.json"] = raw
     ErrorResponder(settings.docs_url, methods).register(app)
+    install_rate_limits(app.app, services.rate_limits, settings.docs_url)
     app.add_middleware(
         RequestContextMiddleware, MiddlewarePosition.BEFORE_EXCEPTION, services=services
     )
@@ -118,6 +126,8 @@ def create_app(settings: Settings | None = None) -> FlaskApp:
         app.add_middleware(
             ListedOriginsCORS, MiddlewarePosition.BEFORE_EXCEPTION, origins=settings.cors_origins
         )
+    # Outside the error handlers: an error answer of a counted request carries the fields too.
+    app.add_middleware(RateLimitHeadersMiddleware, MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(BundledSpecMiddleware, MiddlewarePosition.BEFORE_SWAGGER, documents=bundles)
     app.add_middleware(LineBreakPathMiddleware, MiddlewarePosition.BEFORE_SWAGGER)
     app.add_middleware(

@@ -56,6 +56,12 @@ def principal(service: TokenService, database: Database, token: str) -> dict:
         attribute(claims["client_id"])
     with UnitOfWork(database.session_factory) as uow:
         scopes = current_scopes(uow, claims)
+        holder = (
+            uow.oauth_clients.get(claims["client_id"])
+            if claims.get("client_id")
+            else uow.users.get(claims["user_id"])
+        )
+        rate_limit = holder.rate_limit_per_hour if holder is not None else None
     found = {
         "sub": claims["org"],
         "org": claims["org"],
@@ -63,6 +69,8 @@ def principal(service: TokenService, database: Database, token: str) -> dict:
         "mode": claims["mode"],
         "scope": scopes,
         "jti": claims["jti"],
+        # The holder's own hourly quota, if it has one (gatehouse.rate_limits).
+        "rate_limit": rate_limit,
     }
     for name in ("client_id", "user_id"):
         if claims.get(name):

@@ -396,6 +396,7 @@ def _client_json(record) -> dict:
         "scopes": list(record.scopes),
         "createdAt": rfc3339(record.created_at),
         "revokedAt": rfc3339(record.revoked_at) if record.revoked_at else None,
+        "rateLimit": record.rate_limit_per_hour,
     }
 
 
@@ -413,7 +414,39 @@ def _key_json(record) -> dict:
         "createdAt": rfc3339(record.created_at),
         "expiresAt": rfc3339(record.expires_at) if record.expires_at else None,
         "lastUsedAt": rfc3339(record.last_used_at) if record.last_used_at else None,
+        "rateLimit": record.rate_limit_per_hour,
     }
+
+
+@main.group("limits")
+def rate_limits() -> None:
+    """A credential's own hourly rate limit, replacing its tier's."""
+
+
+@rate_limits.command("set")
+@click.argument("credential_id")
+@click.argument("per_hour")
+@json_option
+def limits_set(credential_id: str, per_hour: str, as_json: bool) -> None:
+    """Set the hourly limit of a key (key_...), OAuth client (cli_...) or person (usr_...).
+
+    PER_HOUR is a number of requests, or `tier` to go back to the tier's quota.
+    """
+    if per_hour != "tier" and not (per_hour.isdigit() and 1 <= int(per_hour) <= 1_000_000):
+        raise click.BadParameter("a number from 1 to 1000000, or `tier`", param_hint="PER_HOUR")
+    value = None if per_hour == "tier" else int(per_hour)
+    _, database = _open()
+    with UnitOfWork(database.session_factory) as uow:
+        repository = {"key": uow.api_keys, "cli": uow.oauth_clients, "usr": uow.users}.get(
+            credential_id.split("_", 1)[0]
+        )
+        record = repository.get(credential_id) if repository is not None else None
+        if record is None:
+            raise click.ClickException(f"No API key, OAuth client or person {credential_id}.")
+        record.rate_limit_per_hour = value
+        uow.commit()
+    data = {"id": credential_id, "rateLimit": value}
+    _emit(as_json, data, f"{credential_id}: {per_hour} requests per hour.")
 
 
 @main.group()

@@ -69,7 +69,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send_with_headers)
         finally:
             credential = credential_of(attribution, connexion_context.get("token_info"))
-            if credential is not None:
+            if credential is not None and self.services.settings.usage_recording:
                 self.services.usage.record(credential, status)
             access_log.info(
                 "request",

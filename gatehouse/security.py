@@ -77,6 +77,7 @@ class Authenticator:
                 "key_id": record.id,
                 "mode": record.mode,
                 "tier": record.tier,
+                "rate_limit": record.rate_limit_per_hour,
                 "scope": list(record.scopes),
             }
 

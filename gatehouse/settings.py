@@ -10,6 +10,7 @@ from cryptography.fernet import Fernet
 
 from gatehouse.client_address import Network, parse_networks
 from gatehouse.cors import parse_origins
+from gatehouse.rate_limits import RateLimitSettings
 
 
 def _bool(value: str | None, default: bool) -> bool:
@@ -23,6 +24,19 @@ def _seconds_list(value: str | None, default: tuple[int, ...]) -> tuple[int, ...
     if value is None:
         return default
     return tuple(int(part) for part in value.split(",") if part.strip())
+
+
+def _switch(value: str | None, setting: str) -> bool:
+    """`on` (the default) or `off`."""
+    return _choice(value, setting, ("on", "off")) == "on"
+
+
+def _choice(value: str | None, setting: str, choices: tuple[str, ...]) -> str:
+    """One of `choices` (the first when unset); ValueError naming the setting otherwise."""
+    chosen = (value or choices[0]).strip().lower()
+    if chosen not in choices:
+        raise ValueError(f"{setting}: {value!r} is not one of {', '.join(choices)}")
+    return chosen
 
 
 @dataclass(frozen=True)
@@ -44,8 +58,10 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     # Proxies whose X-Forwarded-For is believed when judging a client's address.
     trusted_proxies: tuple[Network, ...] = ()
-    # How often each process adds its in-memory usage counts to the database.
+    # How often each process adds its in-memory usage counts to the database;
+    # whether requests are counted at all (off only to measure what counting costs).
     usage_flush_seconds: float = 1.0
+    usage_recording: bool = True
     # Access tokens (JWT): who issues them, for whom, and for how long.
     jwt_issuer: str = "https://gatehouse.dev"
     jwt_audience: str = "gatehouse-api"
@@ -77,6 +93,20 @@ class Settings:
     webhooks_lease_seconds: float = 40.0
     webhooks_redispatch_seconds: float = 60.0
     webhooks_poll_seconds: float = 0.5
+    # Request rate limits (moving windows, limits' notation): the hourly quota of
+    # each tier, the burst every tier also has, and the small budgets of
+    # unauthenticated callers per client address. When Redis is unreachable,
+    # "open" lets requests pass (asking Redis again every retry seconds),
+    # "closed" answers 503.
+    rate_limits_enabled: bool = True
+    rate_limit_free: str = "100 per hour"
+    rate_limit_pro: str = "1000 per hour"
+    rate_limit_enterprise: str = "10000 per hour"
+    rate_limit_burst: str = "100 per minute"
+    rate_limit_anonymous: str = "300 per hour"
+    rate_limit_anonymous_burst: str = "30 per minute"
+    rate_limit_on_redis_failure: str = "open"
+    rate_limit_retry_seconds: float = 10.0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -102,6 +132,9 @@ class Settings:
             trusted_proxies=parse_networks(env.get("GATEHOUSE_TRUSTED_PROXIES", "")),
             usage_flush_seconds=float(
                 env.get("GATEHOUSE_USAGE_FLUSH_SECONDS", cls.usage_flush_seconds)
+            ),
+            usage_recording=_switch(
+                env.get("GATEHOUSE_USAGE_RECORDING"), "GATEHOUSE_USAGE_RECORDING"
             ),
             jwt_issuer=env.get("GATEHOUSE_JWT_ISSUER") or cls.jwt_issuer,
             jwt_audience=env.get("GATEHOUSE_JWT_AUDIENCE") or cls.jwt_audience,
@@ -150,6 +183,42 @@ class Settings:
             webhooks_poll_seconds=float(
                 env.get("GATEHOUSE_WEBHOOKS_POLL", cls.webhooks_poll_seconds)
             ),
+            rate_limits_enabled=_switch(env.get("GATEHOUSE_RATE_LIMITS"), "GATEHOUSE_RATE_LIMITS"),
+            rate_limit_free=env.get("GATEHOUSE_RATE_LIMIT_FREE") or cls.rate_limit_free,
+            rate_limit_pro=env.get("GATEHOUSE_RATE_LIMIT_PRO") or cls.rate_limit_pro,
+            rate_limit_enterprise=(
+                env.get("GATEHOUSE_RATE_LIMIT_ENTERPRISE") or cls.rate_limit_enterprise
+            ),
+            rate_limit_burst=env.get("GATEHOUSE_RATE_LIMIT_BURST") or cls.rate_limit_burst,
+            rate_limit_anonymous=(
+                env.get("GATEHOUSE_RATE_LIMIT_ANONYMOUS") or cls.rate_limit_anonymous
+            ),
+            rate_limit_anonymous_burst=(
+                env.get("GATEHOUSE_RATE_LIMIT_ANONYMOUS_BURST") or cls.rate_limit_anonymous_burst
+            ),
+            rate_limit_on_redis_failure=_choice(
+                env.get("GATEHOUSE_RATE_LIMIT_ON_REDIS_FAILURE"),
+                "GATEHOUSE_RATE_LIMIT_ON_REDIS_FAILURE",
+                ("open", "closed"),
+            ),
+            rate_limit_retry_seconds=float(
+                env.get("GATEHOUSE_RATE_LIMIT_RETRY_SECONDS", cls.rate_limit_retry_seconds)
+            ),
+        )
+
+    def rate_limit_settings(self) -> RateLimitSettings:
+        return RateLimitSettings(
+            enabled=self.rate_limits_enabled,
+            tiers={
+                "free": self.rate_limit_free,
+                "pro": self.rate_limit_pro,
+                "enterprise": self.rate_limit_enterprise,
+            },
+            burst=self.rate_limit_burst,
+            anonymous_hour=self.rate_limit_anonymous,
+            anonymous_burst=self.rate_limit_anonymous_burst,
+            on_redis_failure=self.rate_limit_on_redis_failure,
+            retry_seconds=self.rate_limit_retry_seconds,
         )
 
     def resolved_secret_key(self) -> bytes:

@@ -194,436 +194,6 @@ class Cidr(RootModel[str]):
     ]
 
 
-class ApiKeyInput(BaseModel):
-    """
-    A key to issue.
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-        populate_by_name=True,
-    )
-    name: Annotated[
-        str,
-        Field(
-            description="Not blank; no NUL characters.",
-            examples=["Warehouse sync"],
-            max_length=200,
-            min_length=1,
-            pattern="^[^\\x00]*[^\\s\\x00][^\\x00]*$",
-        ),
-    ]
-    mode: Annotated[
-        Literal["test", "live"] | None,
-        Field(
-            description="`test` keys (`ak_test_...`) for development, `live` keys (`ak_live_...`) for production."
-        ),
-    ] = None
-    tier: Annotated[
-        Literal["free", "pro", "enterprise"] | None,
-        Field(description="The commercial tier, which sets rate limits and features."),
-    ] = None
-    scopes: Annotated[
-        list[
-            Literal[
-                "products:read",
-                "products:write",
-                "orders:read",
-                "orders:write",
-                "customers:read",
-                "customers:write",
-                "inventory:read",
-                "inventory:write",
-                "webhooks:manage",
-                "keys:manage",
-                "usage:read",
-            ]
-        ]
-        | None,
-        Field(
-            description="The key's scopes; the calling key's own if left out. None the caller lacks."
-        ),
-    ] = None
-    expires_in_days: Annotated[
-        int, Field(alias="expiresInDays", description="Days until the key expires.", ge=1, le=3650)
-    ] = 365
-    ip_allowlist: Annotated[
-        list[Cidr] | None,
-        Field(
-            alias="ipAllowlist",
-            description="Networks the key may be used from (enterprise tier only).",
-            max_length=50,
-            min_length=1,
-        ),
-    ] = None
-
-
-class ApiKeyUpdate(BaseModel):
-    """
-    The changeable fields of a key.
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-        populate_by_name=True,
-    )
-    name: Annotated[
-        str,
-        Field(
-            description="Not blank; no NUL characters.",
-            max_length=200,
-            min_length=1,
-            pattern="^[^\\x00]*[^\\s\\x00][^\\x00]*$",
-        ),
-    ]
-    scopes: list[
-        Literal[
-            "products:read",
-            "products:write",
-            "orders:read",
-            "orders:write",
-            "customers:read",
-            "customers:write",
-            "inventory:read",
-            "inventory:write",
-            "webhooks:manage",
-            "keys:manage",
-            "usage:read",
-        ]
-    ]
-    ip_allowlist: Annotated[
-        list[Cidr] | None,
-        Field(
-            alias="ipAllowlist",
-            description="Networks the key may be used from (enterprise tier only); null or absent for anywhere.",
-            max_length=50,
-            min_length=1,
-        ),
-    ] = None
-
-
-class ApiKey(BaseModel):
-    """
-    An API key as shown after creation (never the key or its secret).
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-        populate_by_name=True,
-    )
-    id: Annotated[str, Field(examples=["key_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"])]
-    name: str
-    prefix: Annotated[
-        str,
-        Field(
-            description="The first characters of the key, to recognise it by.",
-            examples=["ak_test_Xy3kP9q"],
-        ),
-    ]
-    mode: Annotated[
-        Literal["test", "live"],
-        Field(
-            description="`test` keys (`ak_test_...`) for development, `live` keys (`ak_live_...`) for production."
-        ),
-    ]
-    tier: Annotated[
-        Literal["free", "pro", "enterprise"],
-        Field(description="The commercial tier, which sets rate limits and features."),
-    ]
-    scopes: list[
-        Literal[
-            "products:read",
-            "products:write",
-            "orders:read",
-            "orders:write",
-            "customers:read",
-            "customers:write",
-            "inventory:read",
-            "inventory:write",
-            "webhooks:manage",
-            "keys:manage",
-            "usage:read",
-        ]
-    ]
-    status: Annotated[
-        Literal["active", "revoked", "expired"],
-        Field(
-            description="`expired` keys are past `expiresAt`; `revoked` ones were revoked or regenerated."
-        ),
-    ]
-    created_at: Annotated[AwareDatetime, Field(alias="createdAt")]
-    last_used_at: Annotated[AwareDatetime | None, Field(alias="lastUsedAt")]
-    expires_at: Annotated[AwareDatetime | None, Field(alias="expiresAt")]
-    ip_allowlist: Annotated[list[Cidr] | None, Field(alias="ipAllowlist")]
-
-
-class ApiKeyResponse(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        populate_by_name=True,
-    )
-    data: ApiKey
-    meta: ResponseMeta
-
-
-class ApiKeyList(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        populate_by_name=True,
-    )
-    data: list[ApiKey]
-    pagination: Pagination
-
-
-class NewApiKey(BaseModel):
-    """
-    A key just issued, with the key and its secret, shown this once.
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-        populate_by_name=True,
-    )
-    id: Annotated[str, Field(examples=["key_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"])]
-    name: str
-    prefix: Annotated[
-        str,
-        Field(
-            description="The first characters of the key, to recognise it by.",
-            examples=["ak_test_Xy3kP9q"],
-        ),
-    ]
-    mode: Annotated[
-        Literal["test", "live"],
-        Field(
-            description="`test` keys (`ak_test_...`) for development, `live` keys (`ak_live_...`) for production."
-        ),
-    ]
-    tier: Annotated[
-        Literal["free", "pro", "enterprise"],
-        Field(description="The commercial tier, which sets rate limits and features."),
-    ]
-    scopes: list[
-        Literal[
-            "products:read",
-            "products:write",
-            "orders:read",
-            "orders:write",
-            "customers:read",
-            "customers:write",
-            "inventory:read",
-            "inventory:write",
-            "webhooks:manage",
-            "keys:manage",
-            "usage:read",
-        ]
-    ]
-    status: Annotated[
-        Literal["active", "revoked", "expired"],
-        Field(
-            description="`expired` keys are past `expiresAt`; `revoked` ones were revoked or regenerated."
-        ),
-    ]
-    created_at: Annotated[AwareDatetime, Field(alias="createdAt")]
-    last_used_at: Annotated[AwareDatetime | None, Field(alias="lastUsedAt")]
-    expires_at: Annotated[AwareDatetime | None, Field(alias="expiresAt")]
-    ip_allowlist: Annotated[list[Cidr] | None, Field(alias="ipAllowlist")]
-    key: Annotated[
-        str,
-        Field(
-            description="The whole key, for `X-API-Key`. Shown only now.",
-            examples=["ak_test_Xy3kP9qL2mN8vB4cR7tW1zA5"],
-        ),
-    ]
-    secret: Annotated[
-        str,
-        Field(
-            description="The signing secret. Shown only now; it is stored encrypted.",
-            examples=["sk_Q2w3E4r5T6y7U8i9O0pA1sD2fG3hJ4kL5zX6cV7bN8m"],
-        ),
-    ]
-
-
-class NewApiKeyResponse(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        populate_by_name=True,
-    )
-    data: NewApiKey
-    meta: ResponseMeta
-
-
-class OAuthClientInput(BaseModel):
-    """
-    An OAuth client to register for the client credentials grant.
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-        populate_by_name=True,
-    )
-    name: Annotated[
-        str,
-        Field(
-            description="Not blank; no NUL characters.",
-            examples=["Reporting service"],
-            max_length=200,
-            min_length=1,
-            pattern="^[^\\x00]*[^\\s\\x00][^\\x00]*$",
-        ),
-    ]
-    mode: Annotated[
-        Literal["test", "live"] | None,
-        Field(
-            description="`test` keys (`ak_test_...`) for development, `live` keys (`ak_live_...`) for production."
-        ),
-    ] = None
-    scopes: Annotated[
-        list[
-            Literal[
-                "products:read",
-                "products:write",
-                "orders:read",
-                "orders:write",
-                "customers:read",
-                "customers:write",
-                "inventory:read",
-                "inventory:write",
-                "webhooks:manage",
-                "keys:manage",
-                "usage:read",
-            ]
-        ]
-        | None,
-        Field(
-            description="The client's scopes; the caller's own if left out. None the caller lacks."
-        ),
-    ] = None
-
-
-class OAuthClient(BaseModel):
-    """
-    A registered OAuth client (never its secret).
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-        populate_by_name=True,
-    )
-    id: Annotated[
-        str, Field(description="The `client_id`.", examples=["cli_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"])
-    ]
-    name: str
-    mode: Annotated[
-        Literal["test", "live"],
-        Field(
-            description="`test` keys (`ak_test_...`) for development, `live` keys (`ak_live_...`) for production."
-        ),
-    ]
-    scopes: list[
-        Literal[
-            "products:read",
-            "products:write",
-            "orders:read",
-            "orders:write",
-            "customers:read",
-            "customers:write",
-            "inventory:read",
-            "inventory:write",
-            "webhooks:manage",
-            "keys:manage",
-            "usage:read",
-        ]
-    ]
-    status: Annotated[
-        Literal["active", "revoked"],
-        Field(
-            description="`revoked` clients can no longer obtain tokens, and their tokens are refused."
-        ),
-    ]
-    created_at: Annotated[AwareDatetime, Field(alias="createdAt")]
-    revoked_at: Annotated[AwareDatetime | None, Field(alias="revokedAt")]
-
-
-class OAuthClientResponse(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        populate_by_name=True,
-    )
-    data: OAuthClient
-    meta: ResponseMeta
-
-
-class OAuthClientList(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        populate_by_name=True,
-    )
-    data: list[OAuthClient]
-    pagination: Pagination
-
-
-class NewOAuthClient(BaseModel):
-    """
-    A client just registered (or given a new secret), with its secret, shown this once.
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-        populate_by_name=True,
-    )
-    id: Annotated[
-        str, Field(description="The `client_id`.", examples=["cli_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"])
-    ]
-    name: str
-    mode: Annotated[
-        Literal["test", "live"],
-        Field(
-            description="`test` keys (`ak_test_...`) for development, `live` keys (`ak_live_...`) for production."
-        ),
-    ]
-    scopes: list[
-        Literal[
-            "products:read",
-            "products:write",
-            "orders:read",
-            "orders:write",
-            "customers:read",
-            "customers:write",
-            "inventory:read",
-            "inventory:write",
-            "webhooks:manage",
-            "keys:manage",
-            "usage:read",
-        ]
-    ]
-    status: Annotated[
-        Literal["active", "revoked"],
-        Field(
-            description="`revoked` clients can no longer obtain tokens, and their tokens are refused."
-        ),
-    ]
-    created_at: Annotated[AwareDatetime, Field(alias="createdAt")]
-    revoked_at: Annotated[AwareDatetime | None, Field(alias="revokedAt")]
-    client_secret: Annotated[
-        str,
-        Field(
-            alias="clientSecret",
-            description="The `client_secret`. Shown only now; it is stored as a hash.",
-            examples=["cs_Q2w3E4r5T6y7U8i9O0pA1sD2fG3hJ4kL5zX6cV7bN8m"],
-        ),
-    ]
-
-
-class NewOAuthClientResponse(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        populate_by_name=True,
-    )
-    data: NewOAuthClient
-    meta: ResponseMeta
-
-
 class UsageCounts(BaseModel):
     """
     Requests and, of those, errors (answers of status 400 or above).
@@ -1722,6 +1292,82 @@ class EventList(BaseModel):
     )
     data: list[Event]
     pagination: Pagination
+
+
+class QuotaWindow(BaseModel):
+    """
+    One moving window the credential is limited by.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    name: Annotated[
+        Literal["hour", "burst"],
+        Field(
+            description="`hour` is the quota of the tier (or override); `burst` the per-minute limit."
+        ),
+    ]
+    limit: Annotated[int, Field(description="Requests allowed in the window.", ge=1)]
+    window_seconds: Annotated[
+        int, Field(alias="windowSeconds", description="The window's length.", ge=1)
+    ]
+    remaining: Annotated[int, Field(description="Requests left in the window now.", ge=0)]
+    reset_at: Annotated[
+        AwareDatetime,
+        Field(
+            alias="resetAt",
+            description="When the oldest request counted leaves the window, freeing one (a window's length from now if it holds none).",
+        ),
+    ]
+    reset: Annotated[
+        int, Field(description="`resetAt` in unix epoch seconds, as in `X-RateLimit-Reset`.")
+    ]
+
+
+class Quotas(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    credential_id: Annotated[
+        str,
+        Field(
+            alias="credentialId",
+            description="The API key (`key_...`), OAuth client (`cli_...`) or user (`usr_...`).",
+            examples=["key_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"],
+        ),
+    ]
+    credential_type: Annotated[
+        Literal["api_key", "oauth_client", "user"], Field(alias="credentialType")
+    ]
+    tier: Annotated[
+        Literal["free", "pro", "enterprise"],
+        Field(
+            description="The tier whose quota applies when there is no override (OAuth clients and people count as `free`)."
+        ),
+    ]
+    rate_limit: Annotated[
+        int | None,
+        Field(
+            alias="rateLimit",
+            description="Requests per hour this credential may make, replacing its tier's quota\n(free 100, pro 1,000, enterprise 10,000 by default); `null` for the\ntier's. The per-minute burst limit applies either way.\n",
+            examples=[5000],
+            ge=1,
+            le=1000000,
+        ),
+    ]
+    windows: list[QuotaWindow]
+
+
+class QuotasResponse(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: Quotas
+    meta: ResponseMeta
 
 
 class EventResponse(BaseModel):
@@ -3000,6 +2646,506 @@ class Error(BaseModel):
         populate_by_name=True,
     )
     error: ErrorBody
+
+
+class ApiKeyInput(BaseModel):
+    """
+    A key to issue.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    name: Annotated[
+        str,
+        Field(
+            description="Not blank; no NUL characters.",
+            examples=["Warehouse sync"],
+            max_length=200,
+            min_length=1,
+            pattern="^[^\\x00]*[^\\s\\x00][^\\x00]*$",
+        ),
+    ]
+    mode: Annotated[
+        Literal["test", "live"] | None,
+        Field(
+            description="`test` keys (`ak_test_...`) for development, `live` keys (`ak_live_...`) for production."
+        ),
+    ] = None
+    tier: Annotated[
+        Literal["free", "pro", "enterprise"] | None,
+        Field(description="The commercial tier, which sets rate limits and features."),
+    ] = None
+    scopes: Annotated[
+        list[
+            Literal[
+                "products:read",
+                "products:write",
+                "orders:read",
+                "orders:write",
+                "customers:read",
+                "customers:write",
+                "inventory:read",
+                "inventory:write",
+                "webhooks:manage",
+                "keys:manage",
+                "usage:read",
+            ]
+        ]
+        | None,
+        Field(
+            description="The key's scopes; the calling key's own if left out. None the caller lacks."
+        ),
+    ] = None
+    expires_in_days: Annotated[
+        int, Field(alias="expiresInDays", description="Days until the key expires.", ge=1, le=3650)
+    ] = 365
+    rate_limit: Annotated[
+        int | None,
+        Field(
+            alias="rateLimit",
+            description="Requests per hour this credential may make, replacing its tier's quota\n(free 100, pro 1,000, enterprise 10,000 by default); `null` for the\ntier's. The per-minute burst limit applies either way.\n",
+            examples=[5000],
+            ge=1,
+            le=1000000,
+        ),
+    ] = None
+    ip_allowlist: Annotated[
+        list[Cidr] | None,
+        Field(
+            alias="ipAllowlist",
+            description="Networks the key may be used from (enterprise tier only).",
+            max_length=50,
+            min_length=1,
+        ),
+    ] = None
+
+
+class ApiKeyUpdate(BaseModel):
+    """
+    The changeable fields of a key.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    name: Annotated[
+        str,
+        Field(
+            description="Not blank; no NUL characters.",
+            max_length=200,
+            min_length=1,
+            pattern="^[^\\x00]*[^\\s\\x00][^\\x00]*$",
+        ),
+    ]
+    scopes: list[
+        Literal[
+            "products:read",
+            "products:write",
+            "orders:read",
+            "orders:write",
+            "customers:read",
+            "customers:write",
+            "inventory:read",
+            "inventory:write",
+            "webhooks:manage",
+            "keys:manage",
+            "usage:read",
+        ]
+    ]
+    ip_allowlist: Annotated[
+        list[Cidr] | None,
+        Field(
+            alias="ipAllowlist",
+            description="Networks the key may be used from (enterprise tier only); null or absent for anywhere.",
+            max_length=50,
+            min_length=1,
+        ),
+    ] = None
+    rate_limit: Annotated[
+        int | None,
+        Field(
+            alias="rateLimit",
+            description="Requests per hour this credential may make, replacing its tier's quota\n(free 100, pro 1,000, enterprise 10,000 by default); `null` for the\ntier's. The per-minute burst limit applies either way.\n",
+            examples=[5000],
+            ge=1,
+            le=1000000,
+        ),
+    ] = None
+
+
+class ApiKey(BaseModel):
+    """
+    An API key as shown after creation (never the key or its secret).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(examples=["key_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"])]
+    name: str
+    prefix: Annotated[
+        str,
+        Field(
+            description="The first characters of the key, to recognise it by.",
+            examples=["ak_test_Xy3kP9q"],
+        ),
+    ]
+    mode: Annotated[
+        Literal["test", "live"],
+        Field(
+            description="`test` keys (`ak_test_...`) for development, `live` keys (`ak_live_...`) for production."
+        ),
+    ]
+    tier: Annotated[
+        Literal["free", "pro", "enterprise"],
+        Field(description="The commercial tier, which sets rate limits and features."),
+    ]
+    scopes: list[
+        Literal[
+            "products:read",
+            "products:write",
+            "orders:read",
+            "orders:write",
+            "customers:read",
+            "customers:write",
+            "inventory:read",
+            "inventory:write",
+            "webhooks:manage",
+            "keys:manage",
+            "usage:read",
+        ]
+    ]
+    status: Annotated[
+        Literal["active", "revoked", "expired"],
+        Field(
+            description="`expired` keys are past `expiresAt`; `revoked` ones were revoked or regenerated."
+        ),
+    ]
+    created_at: Annotated[AwareDatetime, Field(alias="createdAt")]
+    last_used_at: Annotated[AwareDatetime | None, Field(alias="lastUsedAt")]
+    expires_at: Annotated[AwareDatetime | None, Field(alias="expiresAt")]
+    ip_allowlist: Annotated[list[Cidr] | None, Field(alias="ipAllowlist")]
+    rate_limit: Annotated[
+        int | None,
+        Field(
+            alias="rateLimit",
+            description="Requests per hour this credential may make, replacing its tier's quota\n(free 100, pro 1,000, enterprise 10,000 by default); `null` for the\ntier's. The per-minute burst limit applies either way.\n",
+            examples=[5000],
+            ge=1,
+            le=1000000,
+        ),
+    ]
+
+
+class ApiKeyResponse(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: ApiKey
+    meta: ResponseMeta
+
+
+class ApiKeyList(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: list[ApiKey]
+    pagination: Pagination
+
+
+class NewApiKey(BaseModel):
+    """
+    A key just issued, with the key and its secret, shown this once.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(examples=["key_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"])]
+    name: str
+    prefix: Annotated[
+        str,
+        Field(
+            description="The first characters of the key, to recognise it by.",
+            examples=["ak_test_Xy3kP9q"],
+        ),
+    ]
+    mode: Annotated[
+        Literal["test", "live"],
+        Field(
+            description="`test` keys (`ak_test_...`) for development, `live` keys (`ak_live_...`) for production."
+        ),
+    ]
+    tier: Annotated[
+        Literal["free", "pro", "enterprise"],
+        Field(description="The commercial tier, which sets rate limits and features."),
+    ]
+    scopes: list[
+        Literal[
+            "products:read",
+            "products:write",
+            "orders:read",
+            "orders:write",
+            "customers:read",
+            "customers:write",
+            "inventory:read",
+            "inventory:write",
+            "webhooks:manage",
+            "keys:manage",
+            "usage:read",
+        ]
+    ]
+    status: Annotated[
+        Literal["active", "revoked", "expired"],
+        Field(
+            description="`expired` keys are past `expiresAt`; `revoked` ones were revoked or regenerated."
+        ),
+    ]
+    created_at: Annotated[AwareDatetime, Field(alias="createdAt")]
+    last_used_at: Annotated[AwareDatetime | None, Field(alias="lastUsedAt")]
+    expires_at: Annotated[AwareDatetime | None, Field(alias="expiresAt")]
+    ip_allowlist: Annotated[list[Cidr] | None, Field(alias="ipAllowlist")]
+    rate_limit: Annotated[
+        int | None,
+        Field(
+            alias="rateLimit",
+            description="Requests per hour this credential may make, replacing its tier's quota\n(free 100, pro 1,000, enterprise 10,000 by default); `null` for the\ntier's. The per-minute burst limit applies either way.\n",
+            examples=[5000],
+            ge=1,
+            le=1000000,
+        ),
+    ]
+    key: Annotated[
+        str,
+        Field(
+            description="The whole key, for `X-API-Key`. Shown only now.",
+            examples=["ak_test_Xy3kP9qL2mN8vB4cR7tW1zA5"],
+        ),
+    ]
+    secret: Annotated[
+        str,
+        Field(
+            description="The signing secret. Shown only now; it is stored encrypted.",
+            examples=["sk_Q2w3E4r5T6y7U8i9O0pA1sD2fG3hJ4kL5zX6cV7bN8m"],
+        ),
+    ]
+
+
+class NewApiKeyResponse(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: NewApiKey
+    meta: ResponseMeta
+
+
+class OAuthClientInput(BaseModel):
+    """
+    An OAuth client to register for the client credentials grant.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    name: Annotated[
+        str,
+        Field(
+            description="Not blank; no NUL characters.",
+            examples=["Reporting service"],
+            max_length=200,
+            min_length=1,
+            pattern="^[^\\x00]*[^\\s\\x00][^\\x00]*$",
+        ),
+    ]
+    mode: Annotated[
+        Literal["test", "live"] | None,
+        Field(
+            description="`test` keys (`ak_test_...`) for development, `live` keys (`ak_live_...`) for production."
+        ),
+    ] = None
+    scopes: Annotated[
+        list[
+            Literal[
+                "products:read",
+                "products:write",
+                "orders:read",
+                "orders:write",
+                "customers:read",
+                "customers:write",
+                "inventory:read",
+                "inventory:write",
+                "webhooks:manage",
+                "keys:manage",
+                "usage:read",
+            ]
+        ]
+        | None,
+        Field(
+            description="The client's scopes; the caller's own if left out. None the caller lacks."
+        ),
+    ] = None
+    rate_limit: Annotated[
+        int | None,
+        Field(
+            alias="rateLimit",
+            description="Requests per hour this credential may make, replacing its tier's quota\n(free 100, pro 1,000, enterprise 10,000 by default); `null` for the\ntier's. The per-minute burst limit applies either way.\n",
+            examples=[5000],
+            ge=1,
+            le=1000000,
+        ),
+    ] = None
+
+
+class OAuthClient(BaseModel):
+    """
+    A registered OAuth client (never its secret).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[
+        str, Field(description="The `client_id`.", examples=["cli_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"])
+    ]
+    name: str
+    mode: Annotated[
+        Literal["test", "live"],
+        Field(
+            description="`test` keys (`ak_test_...`) for development, `live` keys (`ak_live_...`) for production."
+        ),
+    ]
+    scopes: list[
+        Literal[
+            "products:read",
+            "products:write",
+            "orders:read",
+            "orders:write",
+            "customers:read",
+            "customers:write",
+            "inventory:read",
+            "inventory:write",
+            "webhooks:manage",
+            "keys:manage",
+            "usage:read",
+        ]
+    ]
+    status: Annotated[
+        Literal["active", "revoked"],
+        Field(
+            description="`revoked` clients can no longer obtain tokens, and their tokens are refused."
+        ),
+    ]
+    created_at: Annotated[AwareDatetime, Field(alias="createdAt")]
+    revoked_at: Annotated[AwareDatetime | None, Field(alias="revokedAt")]
+    rate_limit: Annotated[
+        int | None,
+        Field(
+            alias="rateLimit",
+            description="Requests per hour this credential may make, replacing its tier's quota\n(free 100, pro 1,000, enterprise 10,000 by default); `null` for the\ntier's. The per-minute burst limit applies either way.\n",
+            examples=[5000],
+            ge=1,
+            le=1000000,
+        ),
+    ]
+
+
+class OAuthClientResponse(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: OAuthClient
+    meta: ResponseMeta
+
+
+class OAuthClientList(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: list[OAuthClient]
+    pagination: Pagination
+
+
+class NewOAuthClient(BaseModel):
+    """
+    A client just registered (or given a new secret), with its secret, shown this once.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[
+        str, Field(description="The `client_id`.", examples=["cli_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"])
+    ]
+    name: str
+    mode: Annotated[
+        Literal["test", "live"],
+        Field(
+            description="`test` keys (`ak_test_...`) for development, `live` keys (`ak_live_...`) for production."
+        ),
+    ]
+    scopes: list[
+        Literal[
+            "products:read",
+            "products:write",
+            "orders:read",
+            "orders:write",
+            "customers:read",
+            "customers:write",
+            "inventory:read",
+            "inventory:write",
+            "webhooks:manage",
+            "keys:manage",
+            "usage:read",
+        ]
+    ]
+    status: Annotated[
+        Literal["active", "revoked"],
+        Field(
+            description="`revoked` clients can no longer obtain tokens, and their tokens are refused."
+        ),
+    ]
+    created_at: Annotated[AwareDatetime, Field(alias="createdAt")]
+    revoked_at: Annotated[AwareDatetime | None, Field(alias="revokedAt")]
+    rate_limit: Annotated[
+        int | None,
+        Field(
+            alias="rateLimit",
+            description="Requests per hour this credential may make, replacing its tier's quota\n(free 100, pro 1,000, enterprise 10,000 by default); `null` for the\ntier's. The per-minute burst limit applies either way.\n",
+            examples=[5000],
+            ge=1,
+            le=1000000,
+        ),
+    ]
+    client_secret: Annotated[
+        str,
+        Field(
+            alias="clientSecret",
+            description="The `client_secret`. Shown only now; it is stored as a hash.",
+            examples=["cs_Q2w3E4r5T6y7U8i9O0pA1sD2fG3hJ4kL5zX6cV7bN8m"],
+        ),
+    ]
+
+
+class NewOAuthClientResponse(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: NewOAuthClient
+    meta: ResponseMeta
 
 
 class RateLimitError(BaseModel):

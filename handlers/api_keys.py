@@ -58,6 +58,7 @@ def create_api_key(user: str, token_info: dict, body: dict) -> tuple[dict, int]:
             ip_allowlist=allowlist,
             expires_in_days=wanted.expires_in_days or 365,
         )
+        issued.record.rate_limit_per_hour = wanted.rate_limit
         uow.commit()
         return envelope.one(_revealed(issued)), 201
 
@@ -73,6 +74,7 @@ def update_api_key(user: str, token_info: dict, key_id: str, body: dict) -> dict
         key.ip_allowlist = _allowlist(wanted.ip_allowlist, key.tier)
         key.name = wanted.name
         key.scopes = list(scopes)
+        key.rate_limit_per_hour = wanted.rate_limit
         uow.commit()
         return envelope.one(_view(key, utcnow()))
 
@@ -106,6 +108,7 @@ def regenerate_api_key(user: str, token_info: dict, key_id: str) -> tuple[dict, 
             ip_allowlist=old.ip_allowlist,
             expires_in_days=max(lifetime, 1) if lifetime is not None else None,
         )
+        issued.record.rate_limit_per_hour = old.rate_limit_per_hour
         uow.commit()
         return envelope.one(_revealed(issued)), 201
 
@@ -148,6 +151,7 @@ def _view(key: ApiKey, now: datetime) -> dict:
         last_used_at=key.last_used_at,
         expires_at=key.expires_at,
         ip_allowlist=key.ip_allowlist,
+        rate_limit=key.rate_limit_per_hour,
     )
     shown = view.model_dump(by_alias=True)
     for name in ("createdAt", "lastUsedAt", "expiresAt"):

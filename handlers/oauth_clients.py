@@ -35,6 +35,7 @@ def create_oauth_client(user: str, token_info: dict, body: dict) -> tuple[dict, 
         issued = issue_client(
             uow, user, name=wanted.name, mode=wanted.mode or "test", scopes=scopes
         )
+        issued.record.rate_limit_per_hour = wanted.rate_limit
         uow.commit()
         return envelope.one(_revealed(issued)), 201
 
@@ -77,6 +78,7 @@ def _view(client: OAuthClient) -> dict:
         status=client.status,
         created_at=client.created_at,
         revoked_at=client.revoked_at,
+        rate_limit=client.rate_limit_per_hour,
     )
     shown = view.model_dump(by_alias=True)
     for name in ("createdAt", "revokedAt"):

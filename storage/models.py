@@ -70,6 +70,8 @@ class ApiKey(Base):
     scopes: Mapped[list[str]] = mapped_column(JSON)
     # CIDR strings; None means any address.
     ip_allowlist: Mapped[list[str] | None] = mapped_column(JSON)
+    # Requests per hour replacing the tier's quota (gatehouse.rate_limits); None: the tier's.
+    rate_limit_per_hour: Mapped[int | None] = mapped_column(Integer)
 
 
 class Product(Base):
@@ -123,6 +125,8 @@ class OAuthClient(Base):
     scopes: Mapped[list[str]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Requests per hour replacing the tier's quota (gatehouse.rate_limits); None: the tier's.
+    rate_limit_per_hour: Mapped[int | None] = mapped_column(Integer)
 
 
 class TokenFamily(Base):
@@ -208,6 +212,8 @@ class User(Base):
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Requests per hour replacing the tier's quota (gatehouse.rate_limits); None: the tier's.
+    rate_limit_per_hour: Mapped[int | None] = mapped_column(Integer)
 
 
 class Membership(Base):

@@ -39,6 +39,14 @@ def server_env(workdir: Path) -> dict[str, str]:
     # The key file under GATEHOUSE_VAR_DIR is the one both servers must read.
     env.pop("GATEHOUSE_SECRET_KEY", None)
     env.pop("REDIS_URL", None)
+    # Limits that are checked on every request but never refuse one: the rows
+    # measure what limiting costs, and a 429 would end the run as an error.
+    env |= {
+        "GATEHOUSE_RATE_LIMITS": "on",
+        "GATEHOUSE_RATE_LIMIT_ENTERPRISE": "1000000 per hour",
+        "GATEHOUSE_RATE_LIMIT_BURST": "1000000 per minute",
+        "GATEHOUSE_USAGE_RECORDING": "on",
+    }
     return env
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -105,3 +106,18 @@ def _reap_group(pgid: int, grace: float) -> None:
         time.sleep(0.1)
     with contextlib.suppress(ProcessLookupError):
         os.killpg(pgid, signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def redis_server(workdir: Path):
+    """A throwaway redis-server for the Redis row (its URL), or None if none is installed."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        print("redis-server not found: no Redis row.", flush=True)
+        yield None
+        return
+    port = free_port()
+    argv = [binary, "--port", str(port), "--bind", HOST, "--save", "", "--appendonly", "no"]
+    with Server("redis", argv, dict(os.environ), workdir / "redis.log", workdir) as server:
+        server.wait_until_listening(port)
+        yield f"redis://{HOST}:{port}/0"

@@ -4,7 +4,8 @@ Each server runs alone (they would otherwise fight over the same two cores),
 answers one checked signed GET, is warmed up, then measured. Settings:
 BENCH_DURATION (measured seconds, 15), BENCH_WARMUP (3), BENCH_CONNECTIONS (32),
 BENCH_THREADS (2), BENCH_GATEHOUSE_WORKERS (extra Gatehouse row with this many
-processes, 2; 0 or 1 skips it), BENCH_LOADGEN=python (skip wrk). Then webhook
+processes, 2; 0 or 1 skips it), BENCH_ROUNDS (alternating rounds of the rate-limit and
+usage rows, 3), BENCH_LOADGEN=python (skip wrk). Then webhook
 delivery, commit to receiver, per transport (scripts/bench/webhooks.py;
 BENCH_WEBHOOKS=0 skips it).
 """
@@ -21,10 +22,19 @@ from pathlib import Path
 from scripts.bench import fixture, report, webhooks, wrk
 from scripts.bench.fixture import GATEHOUSE, ROOT, Credentials
 from scripts.bench.load import Load, Result
-from scripts.bench.processes import HOST, BenchError, Server, free_port
+from scripts.bench.processes import HOST, BenchError, Server, free_port, redis_server
 from scripts.bench.pyload import PythonLoad
 
 SIGNATURE_WINDOW = 300
+# Gatehouse as shipped (rate limits in memory, usage counted), then without each
+# piece of bookkeeping, then with the limits in Redis, as production runs them.
+LIMITS_OFF = "gatehouse, no limits"
+BOOKKEEPING_OFF = "gatehouse, no limits/usage"
+REDIS_ROW = "gatehouse, Redis limits"
+VARIANTS = (
+    (LIMITS_OFF, {"GATEHOUSE_RATE_LIMITS": "off"}),
+    (BOOKKEEPING_OFF, {"GATEHOUSE_RATE_LIMITS": "off", "GATEHOUSE_USAGE_RECORDING": "off"}),
+)
 
 
 @dataclass(frozen=True)
@@ -34,6 +44,7 @@ class Plan:
     connections: int
     threads: int
     gatehouse_workers: int
+    rounds: int
 
     @classmethod
     def from_env(cls) -> Plan:
@@ -43,6 +54,7 @@ class Plan:
             connections=int(os.environ.get("BENCH_CONNECTIONS", 32)),
             threads=int(os.environ.get("BENCH_THREADS", 2)),
             gatehouse_workers=int(os.environ.get("BENCH_GATEHOUSE_WORKERS", 2)),
+            rounds=max(1, int(os.environ.get("BENCH_ROUNDS", 3))),
         )
         # Headers are signed once per server: warm-up and measurement must end inside the
         # signature window, with a margin for start-up.
@@ -64,10 +76,11 @@ class Bench:
         self.credentials: Credentials | None = None
         self.target = ""
         self.reference: fixture.Answer | None = None
+        self.redis_url: str | None = None
 
     def run(self) -> dict[str, Result]:
         self.credentials = fixture.create_credentials(self.env)
-        results = {"gatehouse": self.measure("gatehouse", self.gatehouse_argv, seed=True)}
+        results = self.bookkeeping()
         workers = self.plan.gatehouse_workers
         if workers > 1:
             label = f"gatehouse ({workers} workers)"
@@ -78,6 +91,31 @@ class Bench:
         self.env |= {"BENCH_BARE_PATH": self.target, "BENCH_BARE_BODY_FILE": str(body_file)}
         results[report.CEILING] = self.measure(report.CEILING, self.uvicorn_argv("bare_asgi"))
         return results
+
+    def bookkeeping(self) -> dict[str, Result]:
+        """Gatehouse with and without rate limiting and usage counting, in alternating rounds.
+
+        Their differences are of the order of the drift of a shared
+        machine over a minute; taking turns, and reporting each variant's
+        median round, keeps the drift out of the ratios.
+        """
+        variants = [("gatehouse", {}), *VARIANTS]
+        if self.redis_url:
+            variants.append((REDIS_ROW, {"REDIS_URL": self.redis_url}))
+        rounds: dict[str, list[Result]] = {label: [] for label, _ in variants}
+        seconds = max(5.0, self.plan.duration / self.plan.rounds)
+        for _ in range(self.plan.rounds):
+            for label, changes in variants:
+                rounds[label].append(
+                    self.measure(
+                        label,
+                        self.gatehouse_argv,
+                        seed=not self.target,
+                        env=self.env | changes,
+                        seconds=seconds,
+                    )
+                )
+        return {label: report.median(results) for label, results in rounds.items()}
 
     def gatehouse_argv(self, port: int, workers: int = 1) -> list[str]:
         # Started exactly as users start it.
@@ -92,22 +130,21 @@ class Bench:
             "--host", HOST, "--port", str(port), "--no-access-log", "--log-level", "warning",
         ]  # fmt: skip
 
-    def measure(self, name: str, argv_for, seed: bool = False) -> Result:
+    def measure(self, name: str, argv_for, seed=False, env=None, seconds=None) -> Result:
         port = free_port()
         log = self.workdir / f"{name.split()[0]}-{port}.log"
-        with Server(name, argv_for(port), self.env, log, ROOT) as server:
+        with Server(name, argv_for(port), env or self.env, log, ROOT) as server:
             server.wait_until_listening(port)
             if seed:
                 product_id = fixture.create_product(port, self.credentials)
                 self.target = f"/api/v1/products/{product_id}"
             self.check(name, port, server)
             plan = self.plan
-            print(
-                f"{name}: warm-up {plan.warmup:.0f} s, measuring {plan.duration:.0f} s", flush=True
-            )
+            seconds = seconds or plan.duration
+            print(f"{name}: warm-up {plan.warmup:.0f} s, measuring {seconds:.0f} s", flush=True)
             load = self.load(port)
             self.generator.run(load, self.plan.warmup)
-            result = self.generator.run(load, self.plan.duration)
+            result = self.generator.run(load, seconds)
             if server.process.poll() is not None:
                 raise BenchError(f"{name} died during the run.\n{server.tail()}")
         print(f"  {result.rate:,.0f} req/s, p99 {result.p99_ms:.2f} ms", flush=True)
@@ -153,7 +190,7 @@ def main() -> int:
         plan = Plan.from_env()
         with tempfile.TemporaryDirectory(prefix="gatehouse-bench-") as tmp:
             generator = _pick_generator(Path(tmp))
-            rows = 3 + (plan.gatehouse_workers > 1)
+            rows = 4 * plan.rounds + 2 + (plan.gatehouse_workers > 1)
             print(
                 f"signed GET /api/v1/products/{{id}} on {HOST}; load: {generator.name}, "
                 f"{plan.threads} threads, {plan.connections} connections, "
@@ -163,7 +200,9 @@ def main() -> int:
                 "(other work on the machine lowers every row).",
                 flush=True,
             )
-            results = Bench(Path(tmp), plan, generator).run()
+            bench = Bench(Path(tmp), plan, generator)
+            with redis_server(Path(tmp)) as bench.redis_url:
+                results = bench.run()
             hooks = webhooks.run(Path(tmp)) if os.environ.get("BENCH_WEBHOOKS") != "0" else {}
     except BenchError as error:
         print(f"\nbench aborted: {error}", file=sys.stderr)
@@ -176,6 +215,10 @@ def main() -> int:
         ("gatehouse / ceiling", "gatehouse", report.CEILING),
         ("fastapi / ceiling", "fastapi", report.CEILING),
         ("gatehouse / fastapi", "gatehouse", "fastapi"),
+        ("limits on / off", "gatehouse", LIMITS_OFF),
+        ("usage on / off", LIMITS_OFF, BOOKKEEPING_OFF),
+        ("limits+usage on / off", "gatehouse", BOOKKEEPING_OFF),
+        ("Redis / memory limits", REDIS_ROW, "gatehouse"),
     ]
     if workers_row:
         label = f"{workers_row.removeprefix('gatehouse ')} / 1 worker"

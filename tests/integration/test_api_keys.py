@@ -24,6 +24,7 @@ SHOWN = {
     "lastUsedAt",
     "expiresAt",
     "ipAllowlist",
+    "rateLimit",
 }
 
 

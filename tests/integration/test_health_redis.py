@@ -1,4 +1,4 @@
-"""GET /api/health with REDIS_URL set: Redis is a named check, and its absence a 503."""
+"""GET /api/health with REDIS_URL set: Redis is a named check, and its absence `degraded`."""
 
 from __future__ import annotations
 
@@ -34,14 +34,15 @@ def test_redis_is_checked_when_configured(tmp_path):
         live.stop()
 
 
-def test_an_unreachable_redis_is_named_with_503(tmp_path):
+def test_an_unreachable_redis_is_named_and_degrades(tmp_path):
     # Nothing listens on a port we just freed: the closest stand-in for Redis being down.
     live = serve_with_redis(tmp_path, f"redis://127.0.0.1:{free_port()}/0")
     try:
         response = health(live)
-        assert response.status_code == 503
+        # The API still answers without Redis: the process stays in rotation.
+        assert response.status_code == 200
         body = response.json()
-        assert body["status"] == "unavailable"
+        assert body["status"] == "degraded"
         assert body["checks"]["database"] == "ok"
         assert body["checks"]["redis"].startswith("error: ")
     finally:

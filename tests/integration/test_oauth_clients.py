@@ -13,7 +13,7 @@ from tests.support.oauth import CLIENTS, Client, assert_oauth_error, register_cl
 from tests.support.records import database_of, issue_key
 
 CLIENT_ID = re.compile(r"^cli_[0-9A-HJKMNP-TV-Z]{26}$")
-SHOWN = {"id", "name", "mode", "scopes", "status", "createdAt", "revokedAt"}
+SHOWN = {"id", "name", "mode", "scopes", "status", "createdAt", "revokedAt", "rateLimit"}
 
 
 def stored_client(server, client_id: str) -> dict:

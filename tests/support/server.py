@@ -17,6 +17,16 @@ from tests.support.signing import SignedKeyAuth
 
 ROOT = Path(__file__).resolve().parents[2]
 GATEHOUSE = Path(sys.executable).with_name("gatehouse")
+# Test servers make far more requests than an integrator would: limits that no
+# test reaches, unless a test passes its own (tests/integration/test_rate_limits.py).
+GENEROUS_RATE_LIMITS = {
+    "GATEHOUSE_RATE_LIMIT_FREE": "1000000 per hour",
+    "GATEHOUSE_RATE_LIMIT_PRO": "1000000 per hour",
+    "GATEHOUSE_RATE_LIMIT_ENTERPRISE": "1000000 per hour",
+    "GATEHOUSE_RATE_LIMIT_BURST": "1000000 per minute",
+    "GATEHOUSE_RATE_LIMIT_ANONYMOUS": "1000000 per hour",
+    "GATEHOUSE_RATE_LIMIT_ANONYMOUS_BURST": "1000000 per minute",
+}
 
 
 def free_port() -> int:
@@ -39,7 +49,7 @@ class Credentials:
 
 class LiveServer:
     def __init__(self, env: dict[str, str], log_path: Path) -> None:
-        self.env = {**os.environ, **env}
+        self.env = {**os.environ, **GENEROUS_RATE_LIMITS, **env}
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
