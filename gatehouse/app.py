@@ -12,6 +12,7 @@ from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 from redis import Redis
 
+from gatehouse import content_types
 from gatehouse.cors import ListedOriginsCORS
 from gatehouse.deprecation import DeprecationMiddleware, notices_of
 from gatehouse.errors import ErrorResponder
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None, specs: Path = SPECS) -> FlaskAp
     settings = settings or Settings.from_env()
     configure_logging(settings.log_level, settings.log_json)
     services = build_services(settings)
+    content_types.install()
     app = FlaskApp(
         __name__,
         strict_validation=True,
