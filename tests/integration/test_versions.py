@@ -31,11 +31,15 @@ def test_v2_validation_problem_names_every_invalid_field_once(api, prefix):
     problem = assert_problem(api.post(V2, json=body), 400, "VALIDATION_ERROR")
     v1_error = assert_error(api.post(V1, json=body), 400, "VALIDATION_ERROR")
 
-    assert sorted(fields_of(problem)) == sorted(v1_error["details"]) == [
-        "currency",
-        "name",
-        "price",
-    ]
+    assert (
+        sorted(fields_of(problem))
+        == sorted(v1_error["details"])
+        == [
+            "currency",
+            "name",
+            "price",
+        ]
+    )
     assert all(entry["detail"].strip() for entry in problem["errors"])
     assert problem["title"] == "Bad Request"
 
@@ -58,7 +62,9 @@ def test_v2_missing_scope_is_a_problem(server, tenant, prefix):
     reader = issue_key(server, tenant.organization_id, scopes=["products:read"])
     session = BaseUrlSession(server.url, reader.auth)
 
-    problem = assert_problem(session.post(V2, json=product_body(prefix)), 403, "AUTHORIZATION_ERROR")
+    problem = assert_problem(
+        session.post(V2, json=product_body(prefix)), 403, "AUTHORIZATION_ERROR"
+    )
 
     assert "products:write" in problem["detail"]
     assert session.get(V2).status_code == 200
