@@ -72,7 +72,24 @@ def _notice(node: dict, guide: str, subject: str, noun: str, parameter=None) -> 
         raise ValueError(
             f"{subject}: deprecated without x-deprecated-since and x-sunset dates (YYYY-MM-DD)"
         ) from None
+    if sunset < six_months_after(since):
+        raise ValueError(
+            f"{subject}: x-sunset {sunset} is less than six months after {since} "
+            "(the versioning policy's minimum notice)"
+        )
     return Notice(since=since, sunset=sunset, guide=guide, subject=noun, parameter=parameter)
+
+
+def six_months_after(day: date) -> date:
+    """The same day six months later (the month's last day when it is shorter)."""
+    month = day.month + 6
+    year, month = day.year + (month - 1) // 12, (month - 1) % 12 + 1
+    for candidate in range(day.day, 27, -1):
+        try:
+            return date(year, month, candidate)
+        except ValueError:
+            continue
+    return date(year, month, min(day.day, 28))
 
 
 def _resolved(document: dict, node: dict) -> dict:
