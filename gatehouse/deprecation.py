@@ -165,7 +165,12 @@ class DeprecationMiddleware:
 def _applying(notices: list[Notice], scope: Scope) -> list[Notice]:
     if not notices:
         return []
-    query = {name for name, _ in parse_qsl(scope.get("query_string", b"").decode("latin-1"))}
+    query = {
+        name
+        for name, _ in parse_qsl(
+            scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True
+        )
+    }
     headers = {name.decode("latin-1").lower() for name, _ in scope.get("headers", [])}
     used = {("query", name) for name in query} | {("header", name) for name in headers}
     return [notice for notice in notices if notice.parameter is None or notice.parameter in used]
