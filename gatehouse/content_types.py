@@ -5,7 +5,8 @@ and refuses to guess when there are several ("figure out how to support
 multiple mimetypes", connexion/operations/openapi.py). v2 declares its errors as
 `application/problem+json` beside `application/json` answers; handlers never
 write errors (gatehouse.errors does, with its own content type), so what a
-handler returns is a success, and only the 2xx content types apply.
+handler returns is a success, and only the 2xx content types apply (none for an
+operation whose successes have no body, such as a `204`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ class SuccessContentTypes(OpenAPIOperation):
             if str(status).startswith("2")
             for content_type in response.get("content", {})
         ]
-        self._produces = successes or self._produces
+        self._produces = successes
 
 
 def install() -> None:

@@ -93,3 +93,12 @@ def test_a_version_header_that_agrees_is_accepted(api):
 def test_version_independent_paths_ignore_the_header(anonymous):
     response = anonymous.get("/api/health", headers={"X-API-Version": "v2"})
     assert response.status_code == 200
+
+
+def test_v2_answers_without_a_body_have_no_problem_content_type(api, prefix):
+    product = api.post(V2, json=product_body(prefix)).json()["data"]
+    deleted = api.delete(f"{V2}/{product['id']}")
+    assert deleted.status_code == 204
+    assert deleted.content == b""
+    assert "problem" not in deleted.headers.get("Content-Type", "")
+    assert_problem(api.get(f"{V2}/{product['id']}"), 404, "NOT_FOUND")
