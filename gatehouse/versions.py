@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 VERSIONED_PATH = re.compile(r"^/api/(v\d+)(/|$)")
-REQUESTED = re.compile(r"^v?(\d+)$", re.IGNORECASE)
+REQUESTED = re.compile(r"^v?(\d+)$")
 PROBLEM_VERSIONS = frozenset({"v2"})
 
 
@@ -26,15 +26,15 @@ def speaks_problems(path: str) -> bool:
 def contradiction(path: str, requested: str | None) -> str | None:
     """Why a request's `X-API-Version` header disagrees with its path, or None.
 
-    `v2` and `2` both name v2; a header on a version-independent path is ignored.
+    `v2` and `2` both name v2 (exactly: the spec's enum); a header on a version-independent path is ignored.
     """
     match = VERSIONED_PATH.match(path)
     if requested is None or match is None:
         return None
-    wanted = REQUESTED.match(requested.strip())
+    wanted = REQUESTED.match(requested)
     if wanted and f"v{wanted.group(1)}" == match.group(1):
         return None
     return (
-        f"The X-API-Version header asks for {requested.strip()!r}, but the path is served "
-        f"by {match.group(1)}: drop the header or call /api/{requested.strip()}."
+        f"The X-API-Version header asks for {requested!r}, but the path is served by "
+        f"{match.group(1)}: send {match.group(1)!r} or no X-API-Version header."
     )

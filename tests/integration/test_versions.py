@@ -79,11 +79,12 @@ def test_a_version_header_that_contradicts_the_path_is_refused(api):
     assert fields_of(problem) == ["header.X-API-Version"]
     error = assert_error(api.get(V1, headers={"X-API-Version": "2"}), 400, "VALIDATION_ERROR")
     assert set(error["details"]) == {"header.X-API-Version"}
-    assert_problem(api.get(V2, headers={"X-API-Version": "v3"}), 400, "VALIDATION_ERROR")
+    for sent in ("v3", "V2", "latest", ""):
+        assert_problem(api.get(V2, headers={"X-API-Version": sent}), 400, "VALIDATION_ERROR")
 
 
 def test_a_version_header_that_agrees_is_accepted(api):
-    for sent in ("v2", "2", "V2"):
+    for sent in ("v2", "2"):
         response = api.get(V2, params={"limit": 1}, headers={"X-API-Version": sent})
         assert response.status_code == 200, response.text
         assert response.headers["X-API-Version"] == "v2"
