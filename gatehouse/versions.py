@@ -26,7 +26,8 @@ def speaks_problems(path: str) -> bool:
 def contradiction(path: str, requested: str | None) -> str | None:
     """Why a request's `X-API-Version` header disagrees with its path, or None.
 
-    `v2` and `2` both name v2 (exactly: the spec's enum); a header on a version-independent path is ignored.
+    `v2` and `2` both name v2 (exactly those: the spec's enum); a header on a
+    version-independent path is ignored.
     """
     match = VERSIONED_PATH.match(path)
     if requested is None or match is None:
