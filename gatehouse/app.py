@@ -12,7 +12,9 @@ from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 from redis import Redis
 
+from gatehouse import content_types
 from gatehouse.cors import ListedOriginsCORS
+from gatehouse.deprecation import DeprecationMiddleware, notices_of
 from gatehouse.errors import ErrorResponder
 from gatehouse.idempotency import IdempotencyMiddleware, idempotent_operations
 from gatehouse.logging import configure_logging
@@ -21,6 +23,7 @@ from gatehouse.middleware import (
     BundledSpecMiddleware,
     LineBreakPathMiddleware,
     RequestContextMiddleware,
+    VersionHeaderMiddleware,
 )
 from gatehouse.people import PeopleServices, people_services
 from gatehouse.rate_limit_headers import RateLimitHeadersMiddleware
@@ -42,6 +45,7 @@ SPECS = Path(__file__).resolve().parent.parent / "generated" / "openapi"
 # specific base path first: /api/v1 must win over /api.
 APIS = (
     ("v1.json", "/api/v1", SwaggerUIOptions(swagger_ui_path="/ui")),
+    ("v2.json", "/api/v2", SwaggerUIOptions(swagger_ui_path="/ui")),
     ("system.json", "/api", SwaggerUIOptions(serve_spec=False, swagger_ui=False)),
     # RFC 8615's fixed locations (the JWKS), outside /api.
     ("wellknown.json", "/.well-known", SwaggerUIOptions(serve_spec=False, swagger_ui=False)),
@@ -87,11 +91,13 @@ def build_services(settings: Settings) -> Services:
     )
 
 
-def create_app(settings: Settings | None = None) -> FlaskApp:
-    """The ASGI app; with no settings, read from the environment (`uvicorn --factory`)."""
+def create_app(settings: Settings | None = None, specs: Path = SPECS) -> FlaskApp:
+    """The ASGI app; with no settings, read from the environment (`uvicorn --factory`).
+    `specs` is the folder of bundles to serve (tests serve modified copies)."""
     settings = settings or Settings.from_env()
     configure_logging(settings.log_level, settings.log_json)
     services = build_services(settings)
+    content_types.install()
     app = FlaskApp(
         __name__,
         strict_validation=True,
@@ -106,12 +112,14 @@ def create_app(settings: Settings | None = None) -> FlaskApp:
     methods = MethodIndex()
     bundles = {}
     idempotent = set()
+    notices = {}
     for document, base_path, ui in APIS:
-        raw = (SPECS / document).read_bytes()
+        raw = (specs / document).read_bytes()
         spec = json.loads(raw)
         app.add_api(spec, base_path=base_path, swagger_ui_options=ui)
         methods.add(base_path, spec)
         idempotent |= idempotent_operations(base_path, spec)
+        notices |= notices_of(base_path, spec, settings.docs_url)
         if ui.serve_spec:
             bundles[f"{base_path}/openapi.json"] = raw
     ErrorResponder(settings.docs_url, methods).register(app)
@@ -128,7 +136,10 @@ def create_app(settings: Settings | None = None) -> FlaskApp:
         )
     # Outside the error handlers: an error answer of a counted request carries the fields too.
     app.add_middleware(RateLimitHeadersMiddleware, MiddlewarePosition.BEFORE_EXCEPTION)
+    # Outside the error handlers, so that errors of a deprecated operation say it too.
+    app.add_middleware(DeprecationMiddleware, MiddlewarePosition.BEFORE_EXCEPTION, notices=notices)
     app.add_middleware(BundledSpecMiddleware, MiddlewarePosition.BEFORE_SWAGGER, documents=bundles)
+    app.add_middleware(VersionHeaderMiddleware, MiddlewarePosition.BEFORE_SWAGGER)
     app.add_middleware(LineBreakPathMiddleware, MiddlewarePosition.BEFORE_SWAGGER)
     app.add_middleware(
         BodyBufferMiddleware, MiddlewarePosition.BEFORE_SECURITY, max_bytes=settings.max_body_bytes

@@ -40,6 +40,8 @@ GUIDE_ORDER = (
     "errors",
     "rate-limits",
     "webhooks",
+    "versioning",
+    "migration-v1-to-v2",
     "architecture",
     "setup",
     "runbook",

@@ -12,6 +12,7 @@ from gatehouse.context import bind_services
 from gatehouse.errors import ApiError
 from gatehouse.security import RAW_BODY_KEY
 from gatehouse.usage import credential_of
+from gatehouse.versions import api_version, contradiction
 from handlers import envelope
 from storage import bind_database
 from storage.ids import new_id
@@ -19,11 +20,6 @@ from storage.keys import bind_keyring
 
 CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 access_log = structlog.get_logger("gatehouse.access")
-
-
-def api_version(path: str) -> str:
-    match = re.match(r"^/api/(v\d+)(/|$)", path)
-    return match.group(1) if match else "v1"
 
 
 class RequestContextMiddleware:
@@ -183,3 +179,27 @@ class LineBreakPathMiddleware:
         if scope["type"] == "http" and "\n" in scope.get("path", ""):
             raise ApiError(404, "No route matches this path.")
         await self.app(scope, receive, send)
+
+
+class VersionHeaderMiddleware:
+    """Refuses a request whose `X-API-Version` header names another version than its
+    path (400, in the error shape of the path's version): the client and the server
+    would disagree on what the answer means."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            requested = _header(scope, b"x-api-version")
+            why = contradiction(scope.get("path", ""), requested)
+            if why is not None:
+                raise ApiError(400, why, {"header.X-API-Version": "contradicts the path"})
+        await self.app(scope, receive, send)
+
+
+def _header(scope: Scope, wanted: bytes) -> str | None:
+    for name, value in scope.get("headers", []):
+        if name == wanted:
+            return value.decode("latin-1")
+    return None

@@ -30,15 +30,17 @@ from limits.errors import StorageError
 from limits.strategies import MovingWindowRateLimiter
 
 from gatehouse.client_address import Network, client_address
-from gatehouse.errors import ApiError, error_body
+from gatehouse.errors import ApiError, error_document
 from gatehouse.rate_limit_headers import attach, fields
 from gatehouse.throttle import Budget, storage_for
 
 log = structlog.get_logger("gatehouse.rate_limits")
 
-# Operations that are never limited: load balancers probe health, and token
-# verifiers fetch the JWKS; neither reveals or changes anything.
-EXEMPT_PATHS = ("/api/health", "/.well-known/")
+# Operations that are never limited: load balancers probe health, token
+# verifiers fetch the JWKS, and one look at the reference loads several
+# documentation assets; none of them reveals or changes anything. (The specs
+# and Swagger UI are served outside Flask and never counted either.)
+EXEMPT_PATHS = ("/api/health", "/.well-known/", "/docs")
 # The flask-limiter scope of application limits: one counter for every operation.
 SCOPE = "global"
 
@@ -283,7 +285,11 @@ class Reporter:
             retry_after=retry_after,
         )
         message = f"Rate limit of {error.limit.limit} exceeded; retry in {retry_after} s."
-        response = flask.jsonify(error_body(429, message, None, self.docs_url, retry_after))
+        body, mimetype = error_document(
+            flask.request.path, 429, message, None, self.docs_url, retry_after
+        )
+        response = flask.jsonify(body)
         response.status_code = 429
+        response.mimetype = mimetype
         response.headers["Retry-After"] = str(retry_after)
         return response

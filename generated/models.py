@@ -56,6 +56,12 @@ class ResponseMeta(BaseModel):
     request_id: Annotated[
         str, Field(alias="requestId", description="The request's id, as in `X-Request-Id`.")
     ]
+    warnings: Annotated[
+        list[str] | None,
+        Field(
+            description="For people reading the answer: what the request relies on that is\ndeprecated, until when, and where the migration guide is. Present\nonly when something is (see the `Deprecation` header).\n"
+        ),
+    ] = None
 
 
 class Pagination(BaseModel):
@@ -181,6 +187,7 @@ class ProductList(BaseModel):
     )
     data: list[Product]
     pagination: Pagination
+    meta: ResponseMeta | None = None
 
 
 class Cidr(RootModel[str]):
@@ -869,6 +876,7 @@ class CustomerList(BaseModel):
     )
     data: list[Customer]
     pagination: Pagination
+    meta: ResponseMeta | None = None
 
 
 class CustomerInput(BaseModel):
@@ -1386,6 +1394,7 @@ class OrderList(BaseModel):
     )
     data: list[Order]
     pagination: Pagination
+    meta: ResponseMeta | None = None
 
 
 class OrderItemInput(BaseModel):
@@ -1918,6 +1927,7 @@ class WebhookList(BaseModel):
     )
     data: list[Webhook]
     pagination: Pagination
+    meta: ResponseMeta | None = None
 
 
 class WebhookInput(BaseModel):
@@ -2507,6 +2517,7 @@ class InventoryItemList(BaseModel):
     )
     data: list[InventoryItem]
     pagination: Pagination
+    meta: ResponseMeta | None = None
 
 
 class InventoryItemInput(BaseModel):

@@ -7,10 +7,11 @@ a GDPR erasure (see delete_customer).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from generated.models import CustomerInput
-from handlers import envelope
+from handlers import cursors, envelope
 from handlers.errors import NotFound, Unprocessable
 from handlers.listing import instant, select_fields, sort_order
 from storage import unit_of_work
@@ -38,11 +39,8 @@ def list_customers(
     order: list[str] | None = None,
     fields: list[str] | None = None,
 ) -> dict:
-    search = CustomerSearch(
-        text=q,
-        statuses=tuple(status or ()),
-        created_after=instant(created_after),
-        created_before=instant(created_before),
+    search = replace(
+        _search(q, status, created_after, created_before),
         sort=sort_order(sort, order),
         page=page,
         per_page=per_page,
@@ -50,6 +48,33 @@ def list_customers(
     with unit_of_work() as uow:
         result = uow.customers.search(Partition.of(token_info), search)
         return envelope.page([select_fields(view(c), fields) for c in result.items], result)
+
+
+def list_customers_by_cursor(
+    token_info: dict,
+    limit: int = 20,
+    cursor: str | None = None,
+    q: str | None = None,
+    status: list[str] | None = None,
+    created_after: str | None = None,
+    created_before: str | None = None,
+    fields: list[str] | None = None,
+) -> dict:
+    """v2: newest first, one slice after the cursor."""
+    search = _search(q, status, created_after, created_before)
+    after = cursors.position(cursor, "cust")
+    with unit_of_work() as uow:
+        result = uow.customers.scroll(Partition.of(token_info), search, after=after, limit=limit)
+        return envelope.slice_of([select_fields(view(c), fields) for c in result.items], result)
+
+
+def _search(q, status, created_after, created_before) -> CustomerSearch:
+    return CustomerSearch(
+        text=q,
+        statuses=tuple(status or ()),
+        created_after=instant(created_after),
+        created_before=instant(created_before),
+    )
 
 
 def get_customer(token_info: dict, customer_id: str, fields: list[str] | None = None) -> dict:

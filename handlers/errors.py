@@ -32,3 +32,12 @@ class Unprocessable(Exception):
         self.reason = reason
         # Other inputs at fault too, when a rule is broken in several places at once.
         self.details = {field: reason, **(more or {})}
+
+
+class BadRequest(Exception):
+    """Input the schema cannot judge but the handler can (a cursor no list gave out);
+    `field` names it."""
+
+    def __init__(self, field: str, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.details = {field: reason}

@@ -9,7 +9,7 @@ event (stock.announce) commit together or not at all.
 from __future__ import annotations
 
 from generated.models import InventoryItemInput, InventoryItemUpdate, StockQuantity
-from handlers import envelope, stock
+from handlers import cursors, envelope, stock
 from handlers.errors import Conflict, NotFound, Unprocessable
 from storage import unit_of_work
 from storage.clock import utcnow
@@ -43,6 +43,23 @@ def list_inventory(
     with unit_of_work() as uow:
         result = uow.inventory.search(Partition.of(token_info), search)
         return envelope.page([_shown(item, fields) for item in result.items], result)
+
+
+def list_inventory_by_cursor(
+    token_info: dict,
+    limit: int = 20,
+    cursor: str | None = None,
+    q: str | None = None,
+    low_stock: bool | None = None,
+    product_id: str | None = None,
+    fields: list[str] | None = None,
+) -> dict:
+    """v2: newest first, one slice after the cursor."""
+    search = InventorySearch(text=q, low_stock=low_stock, product_id=product_id)
+    after = cursors.position(cursor, "inv")
+    with unit_of_work() as uow:
+        result = uow.inventory.scroll(Partition.of(token_info), search, after=after, limit=limit)
+        return envelope.slice_of([_shown(item, fields) for item in result.items], result)
 
 
 def get_inventory_item(token_info: dict, sku: str, fields: list[str] | None = None) -> dict:

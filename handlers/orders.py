@@ -8,9 +8,10 @@ its row first (`for_update`), so concurrent changes apply one after the other an
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
-from handlers import envelope
+from handlers import cursors, envelope
 from handlers import order_lifecycle as lifecycle
 from handlers.errors import Conflict, NotFound, Unprocessable
 from handlers.money import from_minor, to_minor
@@ -42,13 +43,8 @@ def list_orders(
     order: list[str] | None = None,
     fields: list[str] | None = None,
 ) -> dict:
-    search = OrderSearch(
-        statuses=tuple(status or ()),
-        customer_id=customer_id,
-        created_after=_instant(created_after),
-        created_before=_instant(created_before),
-        total_min_minor=to_minor(total_min) if total_min else None,
-        total_max_minor=to_minor(total_max) if total_max else None,
+    search = replace(
+        _search(status, customer_id, created_after, created_before, total_min, total_max),
         sort=_sort_order(sort, order),
         page=page,
         per_page=per_page,
@@ -58,6 +54,39 @@ def list_orders(
         items = uow.orders.items_of(o.id for o in result.items)
         views = [order_view(o, items[o.id], fields) for o in result.items]
         return envelope.page(views, result)
+
+
+def list_orders_by_cursor(
+    token_info: dict,
+    limit: int = 20,
+    cursor: str | None = None,
+    status: list[str] | None = None,
+    customer_id: str | None = None,
+    created_after: str | None = None,
+    created_before: str | None = None,
+    total_min: str | None = None,
+    total_max: str | None = None,
+    fields: list[str] | None = None,
+) -> dict:
+    """v2: newest first, one slice after the cursor."""
+    search = _search(status, customer_id, created_after, created_before, total_min, total_max)
+    after = cursors.position(cursor, "order")
+    with unit_of_work() as uow:
+        result = uow.orders.scroll(Partition.of(token_info), search, after=after, limit=limit)
+        items = uow.orders.items_of(o.id for o in result.items)
+        views = [order_view(o, items[o.id], fields) for o in result.items]
+        return envelope.slice_of(views, result)
+
+
+def _search(status, customer_id, created_after, created_before, total_min, total_max):
+    return OrderSearch(
+        statuses=tuple(status or ()),
+        customer_id=customer_id,
+        created_after=_instant(created_after),
+        created_before=_instant(created_before),
+        total_min_minor=to_minor(total_min) if total_min else None,
+        total_max_minor=to_minor(total_max) if total_max else None,
+    )
 
 
 def get_order(token_info: dict, order_id: str, fields: list[str] | None = None) -> dict:

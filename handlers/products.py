@@ -6,11 +6,12 @@ organization and mode (test or live) make the Partition every query stays in.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from generated.models import Product as ProductView
 from generated.models import ProductInput
-from handlers import envelope
+from handlers import cursors, envelope
 from handlers.errors import NotFound
 from handlers.listing import instant, sort_order
 from handlers.money import from_minor, to_minor
@@ -39,13 +40,8 @@ def list_products(
     order: list[str] | None = None,
     fields: list[str] | None = None,
 ) -> dict:
-    search = ProductSearch(
-        text=q,
-        statuses=tuple(status or ()),
-        price_min_minor=to_minor(price_min) if price_min else None,
-        price_max_minor=to_minor(price_max) if price_max else None,
-        created_after=instant(created_after),
-        created_before=instant(created_before),
+    search = replace(
+        _search(q, status, price_min, price_max, created_after, created_before),
         sort=sort_order(sort, order),
         page=page,
         per_page=per_page,
@@ -53,6 +49,37 @@ def list_products(
     with unit_of_work() as uow:
         result = uow.products.search(Partition.of(token_info), search)
         return envelope.page([_view(product, fields) for product in result.items], result)
+
+
+def list_products_by_cursor(
+    token_info: dict,
+    limit: int = 20,
+    cursor: str | None = None,
+    q: str | None = None,
+    status: list[str] | None = None,
+    price_min: str | None = None,
+    price_max: str | None = None,
+    created_after: str | None = None,
+    created_before: str | None = None,
+    fields: list[str] | None = None,
+) -> dict:
+    """v2: newest first, one slice after the cursor."""
+    search = _search(q, status, price_min, price_max, created_after, created_before)
+    after = cursors.position(cursor, "prod")
+    with unit_of_work() as uow:
+        result = uow.products.scroll(Partition.of(token_info), search, after=after, limit=limit)
+        return envelope.slice_of([_view(product, fields) for product in result.items], result)
+
+
+def _search(q, status, price_min, price_max, created_after, created_before) -> ProductSearch:
+    return ProductSearch(
+        text=q,
+        statuses=tuple(status or ()),
+        price_min_minor=to_minor(price_min) if price_min else None,
+        price_max_minor=to_minor(price_max) if price_max else None,
+        created_after=instant(created_after),
+        created_before=instant(created_before),
+    )
 
 
 def get_product(token_info: dict, product_id: str, fields: list[str] | None = None) -> dict:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from gatehouse.context import current_services
-from handlers import envelope
+from handlers import cursors, envelope
 from handlers.errors import Conflict, NotFound, Unprocessable
 from handlers.webhook_views import attempt_view, delivery_view, secret_view, webhook_view
 from storage import unit_of_work
@@ -32,6 +32,17 @@ def list_webhooks(
     with unit_of_work() as uow:
         result = uow.webhooks.search(Partition.of(token_info), tuple(status or ()), page, per_page)
         return envelope.page([webhook_view(w) for w in result.items], result)
+
+
+def list_webhooks_by_cursor(
+    token_info: dict, limit: int = 20, cursor: str | None = None, status: list[str] | None = None
+) -> dict:
+    """v2: newest first, one slice after the cursor."""
+    after = cursors.position(cursor, "wh")
+    with unit_of_work() as uow:
+        partition = Partition.of(token_info)
+        result = uow.webhooks.scroll(partition, tuple(status or ()), after=after, limit=limit)
+        return envelope.slice_of([webhook_view(w) for w in result.items], result)
 
 
 def create_webhook(token_info: dict, body: dict) -> tuple[dict, int]:

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 REDOCLY = ROOT / "node_modules" / ".bin" / "redocly"
 SPECS = {
     "v1": "openapi/v1/openapi.yaml",
+    "v2": "openapi/v2/openapi.yaml",
     "system": "openapi/system/openapi.yaml",
     "wellknown": "openapi/wellknown/openapi.yaml",
     "docs": "openapi/docs/openapi.yaml",

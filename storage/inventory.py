@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from storage.clock import utcnow
 from storage.errors import DuplicateError
 from storage.models import InventoryItem
-from storage.paging import Page, paginate
+from storage.paging import Page, Slice, paginate, slice_after
 from storage.partition import Partition
 
 AVAILABLE = InventoryItem.on_hand - InventoryItem.reserved
@@ -79,6 +79,11 @@ class InventoryRepository:
                 raise DuplicateError("sku", sku) from error
             raise
         return StockChange(item=item, fell_low=low)
+
+    def scroll(self, partition: Partition, query, *, after: str | None, limit: int) -> Slice:
+        """The same filters as `search`, as a keyset slice (v2), newest first."""
+        statement = _filtered(select(InventoryItem).where(*partition.where(InventoryItem)), query)
+        return slice_after(self.session, statement, InventoryItem.id, after=after, limit=limit)
 
     def search(self, partition: Partition, query: InventorySearch) -> Page[InventoryItem]:
         statement = _filtered(select(InventoryItem).where(*partition.where(InventoryItem)), query)

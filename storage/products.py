@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from storage.errors import DuplicateError
 from storage.models import Product
-from storage.paging import Page, paginate
+from storage.paging import Page, Slice, paginate, slice_after
 from storage.partition import Partition
 
 SORTABLE = {
@@ -59,6 +59,11 @@ class ProductRepository:
 
     def get(self, partition: Partition, product_id: str) -> Product | None:
         return self.session.scalar(self._undeleted(partition).where(Product.id == product_id))
+
+    def scroll(self, partition: Partition, query, *, after: str | None, limit: int) -> Slice:
+        """The same filters as `search`, as a keyset slice (v2), newest first."""
+        statement = _filtered(self._undeleted(partition), query)
+        return slice_after(self.session, statement, Product.id, after=after, limit=limit)
 
     def search(self, partition: Partition, query: ProductSearch) -> Page[Product]:
         statement = _filtered(self._undeleted(partition), query)

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Select, or_, select, update
 from sqlalchemy.orm import Session
 
-from storage.paging import Page, paginate
+from storage.paging import Page, Slice, paginate, slice_after
 from storage.partition import Partition
 from storage.webhook_models import Webhook, WebhookAttempt, WebhookDelivery
 
@@ -42,6 +42,15 @@ class WebhookRepository:
             statement = statement.where(Webhook.status.in_(statuses))
         statement = statement.order_by(Webhook.created_at.desc(), Webhook.id.desc())
         return paginate(self.session, statement, page=page, per_page=per_page)
+
+    def scroll(
+        self, partition: Partition, statuses: tuple[str, ...], *, after: str | None, limit: int
+    ) -> Slice:
+        """The same filter as `search`, as a keyset slice (v2), newest first."""
+        statement = self._undeleted(partition)
+        if statuses:
+            statement = statement.where(Webhook.status.in_(statuses))
+        return slice_after(self.session, statement, Webhook.id, after=after, limit=limit)
 
     def delivery(self, webhook: Webhook, delivery_id: str) -> WebhookDelivery | None:
         return self.session.scalar(

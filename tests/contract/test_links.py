@@ -9,30 +9,37 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from scripts.generate import ROOT
 
-V1 = json.loads((ROOT / "generated" / "openapi" / "v1.json").read_text())
 METHODS = ("get", "put", "patch", "delete")
 
 
-def created_resources():
+def bundle(version: str) -> dict:
+    return json.loads((ROOT / "generated" / "openapi" / f"{version}.json").read_text())
+
+
+def created_resources(document: dict):
     """(collection, item path, the item's id parameter) for each top-level POST answering 201."""
-    for path, item in V1["paths"].items():
+    for path, item in document["paths"].items():
         if "{" in path or "201" not in item.get("post", {}).get("responses", {}):
             continue
-        for other in V1["paths"]:
+        for other in document["paths"]:
             found = re.fullmatch(re.escape(path) + r"/\{(\w+)\}", other)
             if found:
                 yield path, other, found.group(1)
 
 
-def test_every_created_resource_links_to_its_operations():
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_every_created_resource_links_to_its_operations(version):
+    document = bundle(version)
     checked = set()
-    for collection, item_path, parameter in created_resources():
-        links = V1["paths"][collection]["post"]["responses"]["201"].get("links", {})
+    for collection, item_path, parameter in created_resources(document):
+        links = document["paths"][collection]["post"]["responses"]["201"].get("links", {})
         targets = {link["operationId"]: link["parameters"] for link in links.values()}
         for method in METHODS:
-            operation = V1["paths"][item_path].get(method)
+            operation = document["paths"][item_path].get(method)
             if operation is None:
                 continue
             where = f"POST {collection} -> {method.upper()} {item_path}"

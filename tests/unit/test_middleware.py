@@ -1,10 +1,10 @@
-"""gatehouse.middleware.api_version: which version a path belongs to."""
+"""gatehouse.versions.api_version: which version a path belongs to."""
 
 from __future__ import annotations
 
 import pytest
 
-from gatehouse.middleware import api_version
+from gatehouse.versions import api_version
 
 
 @pytest.mark.parametrize(
