@@ -12,6 +12,7 @@ from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 from redis import Redis
 
+from gatehouse.audit import AuditMiddleware
 from gatehouse.cors import ListedOriginsCORS
 from gatehouse.errors import ErrorResponder
 from gatehouse.idempotency import IdempotencyMiddleware, idempotent_operations
@@ -72,7 +73,11 @@ def build_services(settings: Settings) -> Services:
         authenticator=authenticator,
         redis=redis,
         tokens=token_service(settings, database, keyring),
-        usage=UsageRecorder(database, interval_seconds=settings.usage_flush_seconds),
+        usage=UsageRecorder(
+            database,
+            interval_seconds=settings.usage_flush_seconds,
+            retention_days=settings.usage_retention_days,
+        ),
         people=people_services(settings),
         webhooks=delivery_context(settings, database, keyring),
     )
@@ -126,4 +131,7 @@ def create_app(settings: Settings | None = None) -> FlaskApp:
     app.add_middleware(
         IdempotencyMiddleware, MiddlewarePosition.BEFORE_CONTEXT, operations=idempotent
     )
+    # Inside idempotency (added later at the same position: nearer the handler), so
+    # only the handler's own commits carry the audit event, not the key's bookkeeping.
+    app.add_middleware(AuditMiddleware, MiddlewarePosition.BEFORE_CONTEXT)
     return app
