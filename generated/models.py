@@ -2850,15 +2850,21 @@ class StatusCount(BaseModel):
     count: Annotated[int, Field(examples=[2], ge=0)]
 
 
-class UsageDay(UsageMeasures):
+class UsageDay(BaseModel):
     """
-    One UTC day of the range; days without traffic hold zeros.
+    One UTC day of the range (measures as in `UsageMeasures`); days without traffic hold zeros.
     """
 
     model_config = ConfigDict(
+        extra="forbid",
         populate_by_name=True,
     )
     date: Annotated[date_aliased, Field(examples=["2024-01-01"])]
+    requests: Annotated[int, Field(examples=[1200], ge=0)]
+    errors: Annotated[int, Field(examples=[3], ge=0)]
+    average_latency_ms: Annotated[float, Field(alias="averageLatencyMs", examples=[12.5], ge=0.0)]
+    request_bytes: Annotated[int, Field(alias="requestBytes", examples=[40960], ge=0)]
+    response_bytes: Annotated[int, Field(alias="responseBytes", examples=[819200], ge=0)]
 
 
 class UsageSummary(BaseModel):
@@ -2890,14 +2896,16 @@ class UsageSummaryResponse(BaseModel):
     meta: ResponseMeta
 
 
-class UsageEndpoint(UsageMeasures):
+class UsageEndpoint(BaseModel):
     """
     One operation (by `operationId`, as in this document; null for requests
-    that matched none) and method, with its measures and slowest answer.
+    that matched none) and method, with its measures (as in `UsageMeasures`)
+    and its slowest answer.
 
     """
 
     model_config = ConfigDict(
+        extra="forbid",
         populate_by_name=True,
     )
     operation_id: Annotated[
@@ -2905,6 +2913,11 @@ class UsageEndpoint(UsageMeasures):
     ]
     method: Annotated[str, Field(examples=["GET"])]
     max_latency_ms: Annotated[float, Field(alias="maxLatencyMs", examples=[80.2], ge=0.0)]
+    requests: Annotated[int, Field(examples=[1200], ge=0)]
+    errors: Annotated[int, Field(examples=[3], ge=0)]
+    average_latency_ms: Annotated[float, Field(alias="averageLatencyMs", examples=[12.5], ge=0.0)]
+    request_bytes: Annotated[int, Field(alias="requestBytes", examples=[40960], ge=0)]
+    response_bytes: Annotated[int, Field(alias="responseBytes", examples=[819200], ge=0)]
 
 
 class UsageEndpoints(BaseModel):
