@@ -9,7 +9,7 @@ from tests.support.api import PRODUCTS
 from tests.support.customers import ADDRESS, CUSTOMERS, customer_body
 
 BEARER = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJvcmdfMSJ9.c2lnbmF0dXJlLXZhbHVl"
-WEBHOOK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+WEBHOOK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"  # noqa: S105 - a fake, to be masked
 
 
 def test_personal_data_and_secrets_never_reach_the_log(api, server, prefix):
