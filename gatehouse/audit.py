@@ -47,7 +47,7 @@ def open_request_audit(scope: Scope, request_id: str, client_address: str | None
     return open_audit(
         {
             "method": scope["method"],
-            "path": scope["path"],
+            "path": _text(scope["path"], 2048),
             "request_id": request_id,
             "client_address": client_address,
         }
@@ -160,9 +160,7 @@ def _described(scope: Scope, organization_id: str, actor: tuple, principal: dict
         "actor_id": actor_id,
         "actor_label": label,
         "credential_id": credential_of(Attribution(), principal) or actor_id,
-        "action": operation.rsplit(".", 1)[-1]
-        if operation
-        else f"{scope['method']} {scope['path']}"[:120],
+        "action": operation.rsplit(".", 1)[-1] if operation else _text(scope["method"], 120),
         "resource_type": resource_type,
         "resource_id": resource_id,
         "details": _details(scope.get(RAW_BODY_KEY, b"")),
@@ -178,9 +176,14 @@ def _resource(scope: Scope) -> tuple[str | None, str | None]:
         last = str(values[-1])
         if last in segments:
             at = len(segments) - 1 - segments[::-1].index(last)
-            return (segments[at - 1] if at > 0 else None), last
-        return None, last
-    return (segments[-1] if segments else None), None
+            return (_text(segments[at - 1], 60) if at > 0 else None), _text(last, 255)
+        return None, _text(last, 255)
+    return (_text(segments[-1], 60) if segments else None), None
+
+
+def _text(value: str, limit: int) -> str:
+    # PostgreSQL text cannot hold NUL; columns have their lengths.
+    return value.replace("\x00", "")[:limit]
 
 
 def _details(body: bytes) -> dict[str, Any] | None:

@@ -123,7 +123,8 @@ class RequestContextMiddleware:
 def _header(scope: Scope, name: bytes, limit: int) -> str | None:
     for key, value in scope.get("headers", []):
         if key == name:
-            return value.decode("latin-1")[:limit]
+            # PostgreSQL text cannot hold NUL, and one bad row would hold back its whole batch.
+            return value.decode("latin-1").replace("\x00", "")[:limit]
     return None
 
 
