@@ -96,7 +96,15 @@ async def close_request_audit(
         actor = (ACTOR_TYPES.get((credential or "").split("_")[0], "unknown"), credential, None)
         pending.fields.update(_described(scope, organization, actor, principal))
     created = _created_id(status, response_head)
-    await anyio.to_thread.run_sync(_conclude, database, pending, status, created)
+    try:
+        await anyio.to_thread.run_sync(_conclude, database, pending, status, created)
+    except Exception as error:  # the answer is sent; a committed action's event is stored already
+        log.error(
+            "audit event not concluded",
+            error=type(error).__name__,
+            request_id=pending.fields.get("request_id"),
+            committed=pending.written_id is not None,
+        )
 
 
 def _conclude(database: Database, pending: PendingAudit, status: int, created: str | None) -> None:
