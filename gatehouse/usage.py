@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import anyio
@@ -132,7 +132,8 @@ class UsageRecorder:
     def record(self, request: RequestRecord) -> None:
         """One answered request: counted for its credential (400 and above count as
         errors) and kept as a record of its organization."""
-        row = {**asdict(request), "day": request.occurred_at.date()}
+        # vars(), not asdict(): no deep copy on the request path.
+        row = {**vars(request), "day": request.occurred_at.date()}
         with self._lock:
             if request.credential_id is not None:
                 key = (request.credential_id, request.occurred_at.date())
