@@ -84,6 +84,8 @@ async def close_request_audit(
     attribution: Attribution,
     status: int,
     response_head: bytes,
+    *,
+    replayed: bool = False,
 ) -> None:
     if pending is None:
         return
@@ -96,6 +98,8 @@ async def close_request_audit(
         actor = (ACTOR_TYPES.get((credential or "").split("_")[0], "unknown"), credential, None)
         pending.fields.update(_described(scope, organization, actor, principal))
     created = _created_id(status, response_head)
+    if replayed:  # an Idempotency-Key's stored answer: the action was the first request's
+        pending.fields["details"] = {**(pending.fields.get("details") or {}), "replayed": True}
     try:
         await anyio.to_thread.run_sync(_conclude, database, pending, status, created)
     except Exception as error:  # the answer is sent; a committed action's event is stored already

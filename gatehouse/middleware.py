@@ -12,6 +12,7 @@ from gatehouse.audit import close_request_audit, open_request_audit
 from gatehouse.client_address import client_address_of
 from gatehouse.context import bind_services
 from gatehouse.errors import ApiError
+from gatehouse.idempotency import REPLAYED
 from gatehouse.security import RAW_BODY_KEY
 from gatehouse.usage import RequestRecord, credential_of, organization_of
 from handlers import envelope
@@ -59,6 +60,7 @@ class RequestContextMiddleware:
         ]
         started = time.perf_counter()
         status = 500
+        replayed = False
         response_bytes = 0
         response_head = bytearray()
         attribution = self.services.usage.begin_request()
@@ -71,9 +73,10 @@ class RequestContextMiddleware:
         routing = extensions.setdefault("connexion_routing", {})
 
         async def send_with_headers(message: Message) -> None:
-            nonlocal status, response_bytes
+            nonlocal status, replayed, response_bytes
             if message["type"] == "http.response.start":
                 status = message["status"]
+                replayed = REPLAYED in message.get("headers", [])
                 message["headers"] = [*message.get("headers", []), *extra_headers]
             elif message["type"] == "http.response.body":
                 body = message.get("body", b"")
@@ -116,7 +119,13 @@ class RequestContextMiddleware:
                 user_agent=_header(scope, b"user-agent", 512),
             )
             await close_request_audit(
-                self.services.database, audit, scope, attribution, status, bytes(response_head)
+                self.services.database,
+                audit,
+                scope,
+                attribution,
+                status,
+                bytes(response_head),
+                replayed=replayed,
             )
 
 

@@ -3085,7 +3085,7 @@ class AuditEvent(BaseModel):
     details: Annotated[
         dict[str, Any] | None,
         Field(
-            description="The request's JSON body, masked (`request`), or its size (`requestBytes`)."
+            description="The request's JSON body, masked (`request`), or its size\n(`requestBytes`); `replayed: true` when the answer was an\n`Idempotency-Key`'s stored one (the action is the first request's\nevent).\n"
         ),
     ]
     created_at: Annotated[

@@ -93,6 +93,20 @@ def test_a_rolled_back_action_is_never_recorded_as_a_success(server, prefix):
     assert success["resource"]["id"] == first.json()["data"]["id"]
 
 
+def test_a_replayed_answer_is_not_a_second_action(server, prefix):
+    session = fresh_organization(server)
+    body, key = product_body(f"{prefix}-once"), {"Idempotency-Key": f"{prefix}-key"}
+    first = session.post(PRODUCTS, json=body, headers=key)
+    again = session.post(PRODUCTS, json=body, headers=key)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.headers["Idempotent-Replayed"] == "true"
+
+    found = events(session, 2, action="create_product")
+    kinds = sorted((e["committed"], (e["details"] or {}).get("replayed", False)) for e in found)
+    assert kinds == [(False, True), (True, False)]
+    assert {e["resource"]["id"] for e in found} == {first.json()["data"]["id"]}
+
+
 def test_personal_data_in_a_request_is_masked(server, prefix):
     session = fresh_organization(server)
     body = customer_body(prefix, phone="+442079460000", addresses=[ADDRESS])
