@@ -13,6 +13,7 @@ from connexion.options import SwaggerUIOptions
 from redis import Redis
 
 from gatehouse import content_types
+from gatehouse.audit import AuditMiddleware
 from gatehouse.cors import ListedOriginsCORS
 from gatehouse.deprecation import DeprecationMiddleware, notices_of
 from gatehouse.errors import ErrorResponder
@@ -82,7 +83,11 @@ def build_services(settings: Settings) -> Services:
         authenticator=authenticator,
         redis=redis,
         tokens=token_service(settings, database, keyring),
-        usage=UsageRecorder(database, interval_seconds=settings.usage_flush_seconds),
+        usage=UsageRecorder(
+            database,
+            interval_seconds=settings.usage_flush_seconds,
+            retention_days=settings.usage_retention_days,
+        ),
         people=people_services(settings),
         webhooks=delivery_context(settings, database, keyring),
         rate_limits=RateLimits(
@@ -149,4 +154,7 @@ def create_app(settings: Settings | None = None, specs: Path = SPECS) -> FlaskAp
     app.add_middleware(
         IdempotencyMiddleware, MiddlewarePosition.BEFORE_CONTEXT, operations=idempotent
     )
+    # Inside idempotency (added later at the same position: nearer the handler), so
+    # only the handler's own commits carry the audit event, not the key's bookkeeping.
+    app.add_middleware(AuditMiddleware, MiddlewarePosition.BEFORE_CONTEXT)
     return app

@@ -53,7 +53,7 @@ def principal(service: TokenService, database: Database, token: str) -> dict:
     if claims.get("client_id"):
         # The signature is good, so the client is known: from here on even a
         # refusal (revoked, missing scope) counts in its usage, as for a key.
-        attribute(claims["client_id"])
+        attribute(claims["client_id"], claims["org"])
     with UnitOfWork(database.session_factory) as uow:
         scopes = current_scopes(uow, claims)
         holder = (

@@ -18,6 +18,7 @@ from gatehouse.members import grant_role
 from gatehouse.people import people_services
 from gatehouse.settings import Settings
 from gatehouse.tokens import token_service
+from gatehouse.usage import prune_records
 from storage import Database, UnitOfWork
 from storage.clients import issue_client
 from storage.clock import rfc3339, utcnow
@@ -348,6 +349,25 @@ def idempotency_purge(as_json: bool) -> None:
         deleted = uow.idempotency.purge_expired(utcnow())
         uow.commit()
     _emit(as_json, {"deleted": deleted}, f"Deleted {deleted} expired idempotency keys.")
+
+
+@main.group()
+def usage() -> None:
+    """Per-request usage records (the organization's usage reports)."""
+
+
+@usage.command("prune")
+@json_option
+def usage_prune(as_json: bool) -> None:
+    """Delete usage records older than GATEHOUSE_USAGE_RETENTION_DAYS; API processes
+    also do it hourly, so this is for deployments that want it on a schedule."""
+    settings, database = _open()
+    deleted = prune_records(database, settings.usage_retention_days, utcnow().date())
+    _emit(
+        as_json,
+        {"deleted": deleted, "retentionDays": settings.usage_retention_days},
+        f"Deleted {deleted} usage records older than {settings.usage_retention_days} days.",
+    )
 
 
 def _new_org(uow: UnitOfWork, name: str) -> Organization:

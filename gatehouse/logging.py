@@ -1,24 +1,25 @@
-"""Structured logs (structlog) with secrets masked before anything is written."""
+"""Structured logs (structlog) with personal data and secrets masked before anything is written."""
 
 from __future__ import annotations
 
 import logging
-import re
 import sys
 
 import structlog
 
-SENSITIVE = re.compile(r"secret|signature|password|token|authorization|api[-_]?key", re.I)
-CREDENTIAL_VALUES = re.compile(r"\b(ak|sk)_[A-Za-z0-9_-]{8,}")
+from gatehouse.masking import mask_text, mask_value
+
+# structlog's own fields: their names say nothing about their values' nature.
+UNMASKED_NAMES = frozenset({"event", "logger", "level", "timestamp"})
 
 
 def mask_secrets(_logger, _method, event: dict) -> dict:
-    """Mask values under sensitive names, and anything shaped like a key or secret."""
+    """Mask personal data and secrets in every field, by name and by shape (gatehouse.masking)."""
     for name, value in list(event.items()):
-        if SENSITIVE.search(name):
-            event[name] = "***"
-        elif isinstance(value, str):
-            event[name] = CREDENTIAL_VALUES.sub(lambda m: m.group(1) + "_***", value)
+        if name in UNMASKED_NAMES:
+            event[name] = mask_text(value) if isinstance(value, str) else value
+        elif name != "exc_info":
+            event[name] = mask_value(name, value)
     return event
 
 

@@ -8,23 +8,30 @@ import time
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gatehouse.audit import close_request_audit, open_request_audit
+from gatehouse.client_address import client_address_of
 from gatehouse.context import bind_services
 from gatehouse.errors import ApiError
+from gatehouse.idempotency import REPLAYED
 from gatehouse.security import RAW_BODY_KEY
-from gatehouse.usage import credential_of
+from gatehouse.usage import RequestRecord, credential_of, organization_of
 from gatehouse.versions import api_version, contradiction
 from handlers import envelope
 from storage import bind_database
+from storage.clock import utcnow
 from storage.ids import new_id
 from storage.keys import bind_keyring
 
 CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# How much of an answer the audit reads (a created resource's id is near its start).
+AUDITED_RESPONSE_HEAD = 65536
 access_log = structlog.get_logger("gatehouse.access")
 
 
 class RequestContextMiddleware:
-    """Outermost: gives each request its id, services and database, logs it, and
-    counts it toward the usage of the credential it was made with.
+    """Outermost: gives each request its id, services and database, logs it, counts
+    it toward the usage of the credential it was made with, records it for its
+    organization's usage reports, and opens and closes the audit of a mutating call.
 
     It sits outside Connexion's exception handling, so the headers it adds are
     on every answer, errors included.
@@ -49,32 +56,87 @@ class RequestContextMiddleware:
         ]
         started = time.perf_counter()
         status = 500
+        replayed = False
+        response_bytes = 0
+        response_head = bytearray()
         attribution = self.services.usage.begin_request()
-        # Made here, so that Connexion's security layer fills this very dict even
-        # when a layer below passes on a copy of the scope.
-        connexion_context = scope.setdefault("extensions", {}).setdefault("connexion_context", {})
+        client = client_address_of(scope, self.services.settings.trusted_proxies)
+        audit = open_request_audit(scope, request_id, client)
+        # Made here, so that Connexion's security layer (and its routing) fill these
+        # very dicts even when a layer below passes on a copy of the scope.
+        extensions = scope.setdefault("extensions", {})
+        connexion_context = extensions.setdefault("connexion_context", {})
+        routing = extensions.setdefault("connexion_routing", {})
 
         async def send_with_headers(message: Message) -> None:
-            nonlocal status
+            nonlocal status, replayed, response_bytes
             if message["type"] == "http.response.start":
                 status = message["status"]
+                replayed = REPLAYED in message.get("headers", [])
                 message["headers"] = [*message.get("headers", []), *extra_headers]
+            elif message["type"] == "http.response.body":
+                body = message.get("body", b"")
+                response_bytes += len(body)
+                if audit is not None and len(response_head) < AUDITED_RESPONSE_HEAD:
+                    response_head.extend(body[: AUDITED_RESPONSE_HEAD - len(response_head)])
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_headers)
         finally:
-            credential = credential_of(attribution, connexion_context.get("token_info"))
-            if credential is not None and self.services.settings.usage_recording:
-                self.services.usage.record(credential, status)
+            latency_ms = round((time.perf_counter() - started) * 1000, 2)
+            principal = connexion_context.get("token_info")
+            organization = organization_of(attribution, principal)
+            if organization is not None and self.services.settings.usage_recording:
+                self.services.usage.record(
+                    RequestRecord(
+                        organization_id=organization,
+                        credential_id=credential_of(attribution, principal),
+                        operation_id=routing.get("operation_id"),
+                        method=scope["method"],
+                        status=status,
+                        latency_ms=latency_ms,
+                        request_bytes=_request_bytes(scope),
+                        response_bytes=response_bytes,
+                        client_address=client,
+                        user_agent=_header(scope, b"user-agent", 512),
+                        request_id=request_id,
+                        occurred_at=utcnow(),
+                    )
+                )
             access_log.info(
                 "request",
                 request_id=request_id,
                 method=scope["method"],
                 path=scope["path"],
+                query=scope.get("query_string", b"").decode("latin-1") or None,
                 status=status,
-                duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                duration_ms=latency_ms,
+                user_agent=_header(scope, b"user-agent", 512),
             )
+            await close_request_audit(
+                self.services.database,
+                audit,
+                scope,
+                attribution,
+                status,
+                bytes(response_head),
+                replayed=replayed,
+            )
+
+
+def _header(scope: Scope, name: bytes, limit: int | None = None) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            # PostgreSQL text cannot hold NUL, and one bad row would hold back its whole batch.
+            return value.decode("latin-1").replace("\x00", "")[:limit]
+    return None
+
+
+def _request_bytes(scope: Scope) -> int:
+    if RAW_BODY_KEY in scope:
+        return len(scope[RAW_BODY_KEY])
+    return _content_length(scope) or 0
 
 
 def _request_id(scope: Scope) -> str:
@@ -196,10 +258,3 @@ class VersionHeaderMiddleware:
             if why is not None:
                 raise ApiError(400, why, {"header.X-API-Version": "contradicts the path"})
         await self.app(scope, receive, send)
-
-
-def _header(scope: Scope, wanted: bytes) -> str | None:
-    for name, value in scope.get("headers", []):
-        if name == wanted:
-            return value.decode("latin-1")
-    return None

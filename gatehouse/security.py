@@ -52,7 +52,9 @@ class Authenticator:
             record = uow.api_keys.get_by_hash(hash_key(request.key))
             if record is None:
                 raise OAuthProblem(detail="The API key is not recognised.")
-            attribute(record.id)  # from here on, even a refusal counts in the key's usage
+            attribute(
+                record.id, record.organization_id
+            )  # from here on, even a refusal counts in the key's usage
             if record.status != "active":
                 raise OAuthProblem(detail="The API key has been revoked.")
             now = utcnow()

@@ -62,6 +62,8 @@ class Settings:
     # whether requests are counted at all (off only to measure what counting costs).
     usage_flush_seconds: float = 1.0
     usage_recording: bool = True
+    # How many UTC days of per-request usage records are kept (today included).
+    usage_retention_days: int = 90
     # Access tokens (JWT): who issues them, for whom, and for how long.
     jwt_issuer: str = "https://gatehouse.dev"
     jwt_audience: str = "gatehouse-api"
@@ -135,6 +137,10 @@ class Settings:
             ),
             usage_recording=_switch(
                 env.get("GATEHOUSE_USAGE_RECORDING"), "GATEHOUSE_USAGE_RECORDING"
+            ),
+            usage_retention_days=_positive(
+                "GATEHOUSE_USAGE_RETENTION_DAYS",
+                int(env.get("GATEHOUSE_USAGE_RETENTION_DAYS", cls.usage_retention_days)),
             ),
             jwt_issuer=env.get("GATEHOUSE_JWT_ISSUER") or cls.jwt_issuer,
             jwt_audience=env.get("GATEHOUSE_JWT_AUDIENCE") or cls.jwt_audience,
@@ -237,3 +243,9 @@ class Settings:
             with os.fdopen(fd, "wb") as out:
                 out.write(Fernet.generate_key())
         return path.read_bytes().strip()
+
+
+def _positive(name: str, value: int) -> int:
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1, not {value}")
+    return value

@@ -563,7 +563,7 @@ class Membership(BaseModel):
     role: Annotated[
         Literal["owner", "admin", "developer", "viewer"],
         Field(
-            description="A person's role in an organization. `owner` and `admin` hold every scope\nand manage the organization's people; `developer` holds every scope;\n`viewer` holds only the `:read` scopes and `usage:read`.\n"
+            description="A person's role in an organization. `owner` and `admin` hold every scope\nand manage the organization's people; `developer` holds every scope but\n`audit:read`; `viewer` holds only the `:read` scopes but `audit:read`.\n"
         ),
     ]
 
@@ -591,7 +591,7 @@ class Me(BaseModel):
     role: Annotated[
         Literal["owner", "admin", "developer", "viewer"],
         Field(
-            description="A person's role in an organization. `owner` and `admin` hold every scope\nand manage the organization's people; `developer` holds every scope;\n`viewer` holds only the `:read` scopes and `usage:read`.\n"
+            description="A person's role in an organization. `owner` and `admin` hold every scope\nand manage the organization's people; `developer` holds every scope but\n`audit:read`; `viewer` holds only the `:read` scopes but `audit:read`.\n"
         ),
     ]
     scopes: list[
@@ -607,6 +607,7 @@ class Me(BaseModel):
             "webhooks:manage",
             "keys:manage",
             "usage:read",
+            "audit:read",
         ]
     ]
     memberships: Annotated[
@@ -638,7 +639,7 @@ class Member(BaseModel):
     role: Annotated[
         Literal["owner", "admin", "developer", "viewer"],
         Field(
-            description="A person's role in an organization. `owner` and `admin` hold every scope\nand manage the organization's people; `developer` holds every scope;\n`viewer` holds only the `:read` scopes and `usage:read`.\n"
+            description="A person's role in an organization. `owner` and `admin` hold every scope\nand manage the organization's people; `developer` holds every scope but\n`audit:read`; `viewer` holds only the `:read` scopes but `audit:read`.\n"
         ),
     ]
     joined_at: Annotated[AwareDatetime, Field(alias="joinedAt", examples=["2024-01-01T00:00:00Z"])]
@@ -666,7 +667,7 @@ class MemberInput(BaseModel):
     role: Annotated[
         Literal["owner", "admin", "developer", "viewer"],
         Field(
-            description="A person's role in an organization. `owner` and `admin` hold every scope\nand manage the organization's people; `developer` holds every scope;\n`viewer` holds only the `:read` scopes and `usage:read`.\n"
+            description="A person's role in an organization. `owner` and `admin` hold every scope\nand manage the organization's people; `developer` holds every scope but\n`audit:read`; `viewer` holds only the `:read` scopes but `audit:read`.\n"
         ),
     ]
     name: Annotated[
@@ -693,7 +694,7 @@ class MemberRoleInput(BaseModel):
     role: Annotated[
         Literal["owner", "admin", "developer", "viewer"],
         Field(
-            description="A person's role in an organization. `owner` and `admin` hold every scope\nand manage the organization's people; `developer` holds every scope;\n`viewer` holds only the `:read` scopes and `usage:read`.\n"
+            description="A person's role in an organization. `owner` and `admin` hold every scope\nand manage the organization's people; `developer` holds every scope but\n`audit:read`; `viewer` holds only the `:read` scopes but `audit:read`.\n"
         ),
     ]
 
@@ -2449,6 +2450,316 @@ class WebhookDeliveryResponse(BaseModel):
     meta: ResponseMeta
 
 
+class UsageRange(BaseModel):
+    """
+    What the report covers.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    from_: Annotated[date_aliased, Field(alias="from", examples=["2024-01-01"])]
+    to: Annotated[date_aliased, Field(examples=["2024-01-30"])]
+    key_id: Annotated[
+        str | None,
+        Field(
+            alias="keyId",
+            description="The credential the report is limited to, or null for all of them.",
+            examples=[None],
+        ),
+    ]
+
+
+class UsageMeasures(BaseModel):
+    """
+    Requests, errors (answers of status 400 or above), the mean latency in
+    milliseconds (from the request's arrival to the end of its answer, 0
+    without requests) and the bytes of request and answer bodies.
+
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    requests: Annotated[int, Field(examples=[1200], ge=0)]
+    errors: Annotated[int, Field(examples=[3], ge=0)]
+    average_latency_ms: Annotated[float, Field(alias="averageLatencyMs", examples=[12.5], ge=0.0)]
+    request_bytes: Annotated[int, Field(alias="requestBytes", examples=[40960], ge=0)]
+    response_bytes: Annotated[int, Field(alias="responseBytes", examples=[819200], ge=0)]
+
+
+class StatusCount(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    status: Annotated[int, Field(examples=[404], ge=100, le=599)]
+    count: Annotated[int, Field(examples=[2], ge=0)]
+
+
+class UsageDay(BaseModel):
+    """
+    One UTC day of the range (measures as in `UsageMeasures`); days without traffic hold zeros.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    date: Annotated[date_aliased, Field(examples=["2024-01-01"])]
+    requests: Annotated[int, Field(examples=[1200], ge=0)]
+    errors: Annotated[int, Field(examples=[3], ge=0)]
+    average_latency_ms: Annotated[float, Field(alias="averageLatencyMs", examples=[12.5], ge=0.0)]
+    request_bytes: Annotated[int, Field(alias="requestBytes", examples=[40960], ge=0)]
+    response_bytes: Annotated[int, Field(alias="responseBytes", examples=[819200], ge=0)]
+
+
+class UsageSummary(BaseModel):
+    """
+    The organization's requests over the range: totals, counts by status, and
+    one entry per UTC day (every day of the range, oldest first) for charts.
+
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    range: UsageRange
+    totals: UsageMeasures
+    by_status: Annotated[
+        list[StatusCount],
+        Field(alias="byStatus", description="Requests per answer status, lowest status first."),
+    ]
+    days: list[UsageDay]
+
+
+class UsageSummaryResponse(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: UsageSummary
+    meta: ResponseMeta
+
+
+class UsageEndpoint(BaseModel):
+    """
+    One operation (by `operationId`, as in this document; null for requests
+    that matched none) and method, with its measures (as in `UsageMeasures`)
+    and its slowest answer.
+
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    operation_id: Annotated[
+        str | None, Field(alias="operationId", examples=["handlers.products.list_products"])
+    ]
+    method: Annotated[str, Field(examples=["GET"])]
+    max_latency_ms: Annotated[float, Field(alias="maxLatencyMs", examples=[80.2], ge=0.0)]
+    requests: Annotated[int, Field(examples=[1200], ge=0)]
+    errors: Annotated[int, Field(examples=[3], ge=0)]
+    average_latency_ms: Annotated[float, Field(alias="averageLatencyMs", examples=[12.5], ge=0.0)]
+    request_bytes: Annotated[int, Field(alias="requestBytes", examples=[40960], ge=0)]
+    response_bytes: Annotated[int, Field(alias="responseBytes", examples=[819200], ge=0)]
+
+
+class UsageEndpoints(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    range: UsageRange
+    endpoints: Annotated[list[UsageEndpoint], Field(description="Busiest first.")]
+
+
+class UsageEndpointsResponse(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: UsageEndpoints
+    meta: ResponseMeta
+
+
+class UsageErrorGroup(BaseModel):
+    """
+    The errors of one operation, method and status.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    operation_id: Annotated[
+        str | None, Field(alias="operationId", examples=["handlers.products.get_product"])
+    ]
+    method: Annotated[str, Field(examples=["GET"])]
+    status: Annotated[int, Field(examples=[404], ge=400, le=599)]
+    count: Annotated[int, Field(examples=[2], ge=1)]
+    last_seen_at: Annotated[
+        AwareDatetime, Field(alias="lastSeenAt", examples=["2024-01-02T10:00:00Z"])
+    ]
+
+
+class UsageErrorDay(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    date: Annotated[date_aliased, Field(examples=["2024-01-01"])]
+    requests: Annotated[int, Field(examples=[400], ge=0)]
+    errors: Annotated[int, Field(examples=[2], ge=0)]
+
+
+class UsageErrors(BaseModel):
+    """
+    The errors (answers of status 400 or above) over the range: how many of
+    the requests failed, by status, by operation and status (most frequent
+    first), and per UTC day (every day of the range) for charts.
+
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    range: UsageRange
+    requests: Annotated[int, Field(examples=[1200], ge=0)]
+    errors: Annotated[int, Field(examples=[3], ge=0)]
+    error_rate: Annotated[
+        float,
+        Field(
+            alias="errorRate",
+            description="errors / requests, 0 without requests.",
+            examples=[0.0025],
+            ge=0.0,
+            le=1.0,
+        ),
+    ]
+    by_status: Annotated[list[StatusCount], Field(alias="byStatus")]
+    by_endpoint: Annotated[list[UsageErrorGroup], Field(alias="byEndpoint")]
+    days: list[UsageErrorDay]
+
+
+class UsageErrorsResponse(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: UsageErrors
+    meta: ResponseMeta
+
+
+class AuditActor(BaseModel):
+    """
+    Who made the call: an API key, an OAuth client or a person. A person is
+    shown by their email address, masked (`a***@example.com`).
+
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    type: Annotated[Literal["api_key", "oauth_client", "user", "unknown"], Field(examples=["user"])]
+    id: Annotated[str | None, Field(examples=["usr_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"])]
+    email: Annotated[str | None, Field(examples=["a***@example.com"])]
+
+
+class AuditResource(BaseModel):
+    """
+    What the call acted on: the path's collection (`api-keys`, `members`,
+    `webhooks`, ...) and the id the path names, or, for a creation, the id
+    of what was created.
+
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    type: Annotated[str | None, Field(examples=["api-keys"])]
+    id: Annotated[str | None, Field(examples=["key_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"])]
+
+
+class AuditEvent(BaseModel):
+    """
+    One mutating call (`POST`, `PUT`, `PATCH`, `DELETE`) made for the
+    organization, and how it ended. `committed` says whether its changes
+    were stored: the event of a committed action is written in the same
+    transaction as the action. `outcome` is `success` for an answer below
+    400 and `failure` otherwise; `status` is null only if the server stopped
+    between storing the action and answering. Personal data and secrets in
+    `details` are masked.
+
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(examples=["aud_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"])]
+    action: Annotated[
+        str,
+        Field(
+            description="The operation called, by the last part of its `operationId`.",
+            examples=["revoke_api_key"],
+        ),
+    ]
+    actor: AuditActor
+    credential_id: Annotated[
+        str | None,
+        Field(
+            alias="credentialId",
+            description="The API key, OAuth client or person the call was authenticated as.",
+            examples=["key_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"],
+        ),
+    ]
+    method: Annotated[str, Field(examples=["DELETE"])]
+    path: Annotated[str, Field(examples=["/api/v1/api-keys/key_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"])]
+    resource: AuditResource
+    outcome: Literal["success", "failure"]
+    committed: bool
+    status: Annotated[int | None, Field(examples=[204])]
+    client_address: Annotated[str | None, Field(alias="clientAddress", examples=["203.0.113.7"])]
+    request_id: Annotated[
+        str, Field(alias="requestId", examples=["req_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"])
+    ]
+    details: Annotated[
+        dict[str, Any] | None,
+        Field(
+            description="The request's JSON body, masked (`request`), or its size\n(`requestBytes`); `replayed: true` when the answer was an\n`Idempotency-Key`'s stored one (the action is the first request's\nevent).\n"
+        ),
+    ]
+    created_at: Annotated[
+        AwareDatetime, Field(alias="createdAt", examples=["2024-01-01T00:00:00Z"])
+    ]
+
+
+class AuditEventList(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: list[AuditEvent]
+    pagination: Pagination
+
+
+class AuditEventResponse(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: AuditEvent
+    meta: ResponseMeta
+
+
 class ProductReference(RootModel[str]):
     root: Annotated[
         str,
@@ -2702,6 +3013,7 @@ class ApiKeyInput(BaseModel):
                 "webhooks:manage",
                 "keys:manage",
                 "usage:read",
+                "audit:read",
             ]
         ]
         | None,
@@ -2764,6 +3076,7 @@ class ApiKeyUpdate(BaseModel):
             "webhooks:manage",
             "keys:manage",
             "usage:read",
+            "audit:read",
         ]
     ]
     ip_allowlist: Annotated[
@@ -2828,6 +3141,7 @@ class ApiKey(BaseModel):
             "webhooks:manage",
             "keys:manage",
             "usage:read",
+            "audit:read",
         ]
     ]
     status: Annotated[
@@ -2911,6 +3225,7 @@ class NewApiKey(BaseModel):
             "webhooks:manage",
             "keys:manage",
             "usage:read",
+            "audit:read",
         ]
     ]
     status: Annotated[
@@ -2997,6 +3312,7 @@ class OAuthClientInput(BaseModel):
                 "webhooks:manage",
                 "keys:manage",
                 "usage:read",
+                "audit:read",
             ]
         ]
         | None,
@@ -3048,6 +3364,7 @@ class OAuthClient(BaseModel):
             "webhooks:manage",
             "keys:manage",
             "usage:read",
+            "audit:read",
         ]
     ]
     status: Annotated[
@@ -3120,6 +3437,7 @@ class NewOAuthClient(BaseModel):
             "webhooks:manage",
             "keys:manage",
             "usage:read",
+            "audit:read",
         ]
     ]
     status: Annotated[

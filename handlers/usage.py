@@ -18,10 +18,16 @@ DEFAULT_DAYS = 30
 MAX_DAYS = 366
 
 
-def get_api_key_usage(user: str, key_id: str, from_: str | None = None, to: str | None = None):
+def date_range(from_: str | None, to: str | None) -> tuple[date, date]:
+    """The UTC days `from` to `to` inclusive: by default the last 30, at most 366."""
     last = _day("to", to) if to else utcnow().date()
     first = _day("from", from_) if from_ else last - timedelta(days=DEFAULT_DAYS - 1)
     _check_range(first, last)
+    return first, last
+
+
+def get_api_key_usage(user: str, key_id: str, from_: str | None = None, to: str | None = None):
+    first, last = date_range(from_, to)
     with unit_of_work() as uow:
         key = uow.api_keys.get_for(user, key_id)
         if key is None:

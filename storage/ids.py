@@ -9,6 +9,8 @@ PREFIXES = frozenset(
     | {"cli", "jwk", "rtf", "rt", "tok"}
     # People (issue 3): users.
     | {"usr"}
+    # Audit log (issue 6): audit events.
+    | {"aud"}
 )
 
 

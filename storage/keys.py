@@ -33,6 +33,7 @@ SCOPES = (
     "webhooks:manage",
     "keys:manage",
     "usage:read",
+    "audit:read",
 )
 DEFAULT_EXPIRY_DAYS = 365
 

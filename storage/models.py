@@ -8,9 +8,11 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -473,3 +475,67 @@ class IdempotencyRecord(Base):
     # When the request holding the key started; a lock older than the timeout is
     # a request whose process died, and another may take the key over.
     locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+# --- Usage records and the audit log (issue 6, migrations 0009 and 0010) ---
+
+
+class UsageRecord(Base):
+    """One answered request, as the gateway saw it; written in batches off the request path.
+
+    `day` is the UTC day of `occurred_at`, stored so that per-day series group
+    the same way on every backend and pruning is a range delete.
+    """
+
+    __tablename__ = "usage_records"
+    __table_args__ = (
+        Index("ix_usage_records_org_day", "organization_id", "day"),
+        Index("ix_usage_records_day", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    organization_id: Mapped[str] = mapped_column(String(40))
+    credential_id: Mapped[str | None] = mapped_column(String(40))
+    operation_id: Mapped[str | None] = mapped_column(String(120))
+    method: Mapped[str] = mapped_column(String(10))
+    status: Mapped[int] = mapped_column(Integer)
+    latency_ms: Mapped[float] = mapped_column(Float)
+    request_bytes: Mapped[int] = mapped_column(BigInteger)
+    response_bytes: Mapped[int] = mapped_column(BigInteger)
+    client_address: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(512))
+    request_id: Mapped[str] = mapped_column(String(80))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    day: Mapped[date] = mapped_column(Date)
+
+
+class AuditEvent(Base):
+    """Who did what to which resource, when, from where, and how it ended.
+
+    A successful action's event is written in the action's own transaction
+    (storage.audit), so it exists exactly when the action committed; its
+    `status` is filled in once the answer is known. Personal data and secrets
+    are masked before they get here.
+    """
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_org_created", "organization_id", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    organization_id: Mapped[str] = mapped_column(String(40))
+    actor_type: Mapped[str] = mapped_column(String(16))  # api_key | oauth_client | user
+    actor_id: Mapped[str | None] = mapped_column(String(40))
+    actor_label: Mapped[str | None] = mapped_column(String(320))  # a person's masked email
+    credential_id: Mapped[str | None] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(120))
+    method: Mapped[str] = mapped_column(String(10))
+    path: Mapped[str] = mapped_column(String(2048))
+    resource_type: Mapped[str | None] = mapped_column(String(60))
+    resource_id: Mapped[str | None] = mapped_column(String(255))
+    outcome: Mapped[str] = mapped_column(String(16))  # success | failure
+    committed: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[int | None] = mapped_column(Integer)
+    client_address: Mapped[str | None] = mapped_column(String(64))
+    request_id: Mapped[str] = mapped_column(String(80))
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

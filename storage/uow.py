@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.accounts import ApiKeyRepository, OrganizationRepository
+from storage.audit import AuditRepository, pending_audit
+from storage.clock import utcnow
 from storage.customers import CustomerRepository
 from storage.database import current_database
 from storage.events import EventRepository
@@ -36,6 +38,7 @@ class UnitOfWork:
     orders: OrderRepository
     payments: PaymentRepository
     webhooks: WebhookRepository
+    audit: AuditRepository
 
     def __init__(self, session_factory: sessionmaker) -> None:
         self._session_factory = session_factory
@@ -57,6 +60,7 @@ class UnitOfWork:
         self.orders = OrderRepository(self.session)
         self.payments = PaymentRepository(self.session)
         self.webhooks = WebhookRepository(self.session)
+        self.audit = AuditRepository(self.session)
         return self
 
     def __exit__(self, *exc_info) -> None:
@@ -64,7 +68,12 @@ class UnitOfWork:
         self.session.close()
 
     def commit(self) -> None:
+        # The audit event of the action under way, if any, commits with it or not at all.
+        pending = pending_audit()
+        staged = self.audit.stage(pending, utcnow())
         self.session.commit()
+        if staged is not None:
+            pending.written_id = staged.id
 
 
 def unit_of_work() -> UnitOfWork:

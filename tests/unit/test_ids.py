@@ -13,15 +13,17 @@ DESIGN_PREFIXES = {"org", "prod", "cust", "order", "inv", "pay", "wh", "whd", "e
 # Added by issue 3: OAuth clients, JWT signing keys, refresh-token families and
 # refresh tokens, access-token ids (`jti`), users.
 IDENTITY_PREFIXES = {"cli", "jwk", "rtf", "rt", "tok", "usr"}
+# Added by issue 6: audit events.
+AUDIT_PREFIXES = {"aud"}
 
 
-@pytest.mark.parametrize("prefix", sorted(DESIGN_PREFIXES | IDENTITY_PREFIXES))
+@pytest.mark.parametrize("prefix", sorted(DESIGN_PREFIXES | IDENTITY_PREFIXES | AUDIT_PREFIXES))
 def test_every_documented_prefix_makes_a_prefixed_ulid(prefix):
     assert re.fullmatch(rf"{prefix}_[0-9A-HJKMNP-TV-Z]{{26}}", new_id(prefix))
 
 
 def test_prefixes_are_exactly_the_documented_ones():
-    assert set(PREFIXES) == DESIGN_PREFIXES | IDENTITY_PREFIXES
+    assert set(PREFIXES) == DESIGN_PREFIXES | IDENTITY_PREFIXES | AUDIT_PREFIXES
 
 
 def test_ids_sort_in_creation_order():
