@@ -43,8 +43,12 @@ def get(server, path: str) -> requests.Response:
 
 
 @ON_SQLITE
-@pytest.mark.parametrize("path", ["/docs/", "/docs/reference/v1"])
-def test_the_reference_page_loads_redoc_from_this_server_only(server, path):
+@pytest.mark.parametrize(
+    ("path", "version"),
+    [("/docs/", "v2"), ("/docs/reference/v2", "v2"), ("/docs/reference/v1", "v1")],
+)
+def test_the_reference_page_loads_redoc_from_this_server_only(server, path, version):
+    """`/docs/` is the newest version's reference; each version's page loads its own spec."""
     page = get(server, path)
     assert page.status_code == 200
     assert page.headers["content-type"].startswith("text/html")
@@ -56,7 +60,7 @@ def test_the_reference_page_loads_redoc_from_this_server_only(server, path):
     for resource in found.resources:
         assert resource.startswith("/docs/assets/"), resource
         assert get(server, resource).status_code == 200, resource
-    assert 'data-spec-url="/api/v1/openapi.json"' in page.text
+    assert f'data-spec-url="/api/{version}/openapi.json"' in page.text
 
 
 @ON_SQLITE
