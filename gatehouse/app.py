@@ -16,6 +16,8 @@ from gatehouse.cors import ListedOriginsCORS
 from gatehouse.errors import ErrorResponder
 from gatehouse.idempotency import IdempotencyMiddleware, idempotent_operations
 from gatehouse.logging import configure_logging
+from gatehouse.metrics import Metrics, start_metrics
+from gatehouse.metrics_middleware import RequestMetricsMiddleware
 from gatehouse.middleware import (
     BodyBufferMiddleware,
     BundledSpecMiddleware,
@@ -58,6 +60,7 @@ class Services:
     usage: UsageRecorder
     people: PeopleServices
     webhooks: DeliveryContext
+    metrics: Metrics
 
 
 def build_services(settings: Settings) -> Services:
@@ -65,6 +68,7 @@ def build_services(settings: Settings) -> Services:
     keyring = Keyring(settings.resolved_secret_key())
     authenticator = Authenticator(database, keyring, settings.signature_tolerance_seconds)
     redis = Redis.from_url(settings.redis_url, socket_timeout=2) if settings.redis_url else None
+    metrics = start_metrics(settings.metrics_dir)
     return Services(
         settings=settings,
         database=database,
@@ -74,7 +78,8 @@ def build_services(settings: Settings) -> Services:
         tokens=token_service(settings, database, keyring),
         usage=UsageRecorder(database, interval_seconds=settings.usage_flush_seconds),
         people=people_services(settings),
-        webhooks=delivery_context(settings, database, keyring),
+        webhooks=delivery_context(settings, database, keyring, metrics),
+        metrics=metrics,
     )
 
 
@@ -108,6 +113,9 @@ def create_app(settings: Settings | None = None) -> FlaskApp:
     ErrorResponder(settings.docs_url, methods).register(app)
     app.add_middleware(
         RequestContextMiddleware, MiddlewarePosition.BEFORE_EXCEPTION, services=services
+    )
+    app.add_middleware(
+        RequestMetricsMiddleware, MiddlewarePosition.BEFORE_EXCEPTION, metrics=services.metrics
     )
     if settings.cors_origins:
         # Inside the request context (preflights get X-Request-Id) and outside the

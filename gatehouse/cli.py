@@ -87,8 +87,21 @@ def migrate() -> None:
 
 @main.command()
 @click.option("--burst", is_flag=True, help="Drain the queues, then exit.")
-def worker(burst: bool) -> None:
+@click.option(
+    "--metrics-port",
+    type=int,
+    default=None,
+    help="Also serve this host's metrics on PORT at /metrics (for hosts with no API process).",
+)
+@click.option(
+    "--metrics-host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address of --metrics-port; it has no token check, so widen it only behind a firewall.",
+)
+def worker(burst: bool, metrics_port: int | None, metrics_host: str) -> None:
     """Run a background worker on the Redis queues (REDIS_URL): jobs and the webhook relay."""
+    from gatehouse.metrics import start_metrics
     from gatehouse.webhook_setup import delivery_context
     from workers.rq_worker import run
 
@@ -98,7 +111,11 @@ def worker(burst: bool) -> None:
             "REDIS_URL is not set: the embedded default runs background work in the API process."
         )
     _, database = _open()
-    context = delivery_context(settings, database, Keyring(settings.resolved_secret_key()))
+    metrics = start_metrics(settings.metrics_dir)
+    if metrics_port is not None:
+        metrics.serve(metrics_port, metrics_host)
+    keyring = Keyring(settings.resolved_secret_key())
+    context = delivery_context(settings, database, keyring, metrics)
     run(
         settings.redis_url,
         burst=burst,

@@ -25,6 +25,19 @@ def _seconds_list(value: str | None, default: tuple[int, ...]) -> tuple[int, ...
     return tuple(int(part) for part in value.split(",") if part.strip())
 
 
+METRICS_MODES = ("off", "open", "token")
+
+
+def _metrics_mode(env: dict[str, str]) -> str:
+    """Refused at start-up rather than served unprotected by mistake."""
+    mode = (env.get("GATEHOUSE_METRICS") or "open").strip().lower()
+    if mode not in METRICS_MODES:
+        raise ValueError(f"GATEHOUSE_METRICS must be one of {', '.join(METRICS_MODES)}: {mode!r}")
+    if mode == "token" and not env.get("GATEHOUSE_METRICS_TOKEN"):
+        raise ValueError("GATEHOUSE_METRICS=token needs GATEHOUSE_METRICS_TOKEN")
+    return mode
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything that differs between deployments; nothing else reads os.environ."""
@@ -77,6 +90,12 @@ class Settings:
     webhooks_lease_seconds: float = 40.0
     webhooks_redispatch_seconds: float = 60.0
     webhooks_poll_seconds: float = 0.5
+    # GET /api/metrics: `open` to anyone, `token` to a Bearer of metrics_token
+    # only, `off` not served (404). Counters of every process on a host meet in
+    # metrics_dir (prometheus-client's multiprocess mode).
+    metrics: str = "open"
+    metrics_token: str = ""
+    metrics_dir: Path = Path("var/metrics")
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -148,6 +167,9 @@ class Settings:
             webhooks_poll_seconds=float(
                 env.get("GATEHOUSE_WEBHOOKS_POLL", cls.webhooks_poll_seconds)
             ),
+            metrics=_metrics_mode(env),
+            metrics_token=env.get("GATEHOUSE_METRICS_TOKEN", ""),
+            metrics_dir=Path(env.get("GATEHOUSE_METRICS_DIR") or var_dir / "metrics"),
         )
 
     def resolved_secret_key(self) -> bytes:
