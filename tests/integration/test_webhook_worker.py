@@ -96,8 +96,9 @@ def diagnosis(database_url: str, log_path) -> str:
                 select(func.count()).select_from(Event).where(Event.published_at.is_(None))
             )
             states = session.execute(
-                select(WebhookDelivery.status, WebhookDelivery.attempt_count, func.count())
-                .group_by(WebhookDelivery.status, WebhookDelivery.attempt_count)
+                select(
+                    WebhookDelivery.status, WebhookDelivery.attempt_count, func.count()
+                ).group_by(WebhookDelivery.status, WebhookDelivery.attempt_count)
             ).all()
     finally:
         database.dispose()
