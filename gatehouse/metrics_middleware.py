@@ -33,22 +33,34 @@ class RequestMetricsMiddleware:
         started = time.perf_counter()
         status = 500
         error_body = bytearray()
+        counted = False
+
+        def count() -> None:
+            nonlocal counted
+            counted = True
+            operation = routing.get("operation_id") or UNROUTED
+            self.metrics.observe_request(operation, status, time.perf_counter() - started)
+            if status == 429 and _code(error_body) == "RATE_LIMIT_EXCEEDED":
+                self.metrics.observe_rate_limited(operation)
 
         async def watch(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-            elif status == 429 and len(error_body) <= ERROR_BODY_LIMIT:
-                error_body.extend(message.get("body", b""))
+            elif message["type"] == "http.response.body":
+                if status == 429 and len(error_body) <= ERROR_BODY_LIMIT:
+                    error_body.extend(message.get("body", b""))
+                # Counted before the last bytes leave: a client that has its answer
+                # finds it counted in the next scrape.
+                if not message.get("more_body", False) and not counted:
+                    count()
             await send(message)
 
         try:
             await self.app(scope, receive, watch)
         finally:
-            operation = routing.get("operation_id") or UNROUTED
-            self.metrics.observe_request(operation, status, time.perf_counter() - started)
-            if status == 429 and _code(error_body) == "RATE_LIMIT_EXCEEDED":
-                self.metrics.observe_rate_limited(operation)
+            if not counted:  # no complete answer was sent (the client left, or a crash)
+                count()
 
 
 def _code(body: bytes) -> str | None:

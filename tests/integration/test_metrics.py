@@ -9,8 +9,11 @@ what these tests expect to see here.
 from __future__ import annotations
 
 import json
+import os
 import secrets
+import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import pytest
@@ -23,7 +26,7 @@ from storage.ids import new_id
 from storage.keys import Keyring
 from tests.support.api import PRODUCTS, assert_error, product_body
 from tests.support.receiver import Receiver
-from tests.support.server import LiveServer
+from tests.support.server import GATEHOUSE, ROOT, LiveServer, free_port
 from tests.support.services import fresh_postgres_database
 from workers.webhooks.context import DeliveryContext
 from workers.webhooks.policy import DeliveryPolicy
@@ -256,13 +259,7 @@ def idle_relay(backend, tmp_path_factory):
 
 
 def open_scrape(server) -> dict[tuple[str, frozenset], float]:
-    response = requests.get(server.url + METRICS, timeout=10)
-    assert response.status_code == 200, response.text
-    return {
-        (sample.name, frozenset(sample.labels.items())): sample.value
-        for family in text_string_to_metric_families(response.text)
-        for sample in family.samples
-    }
+    return open_scrape_at(server.url)
 
 
 def gauge(scraped, name: str, **labels: str) -> float:
@@ -317,3 +314,55 @@ def test_backlog_gauges_follow_the_outbox_and_pending_deliveries(idle_relay):
 def test_metrics_can_be_switched_off(backend, tmp_path_factory):
     with own_server(backend, tmp_path_factory, "dark", GATEHOUSE_METRICS="off") as dark:
         assert_error(requests.get(dark.url + METRICS, timeout=10), 404, "NOT_FOUND")
+
+
+def test_every_api_process_answers_the_same_totals(tmp_path):
+    """`gatehouse serve --workers 2`: whichever process answers a scrape counts all of them."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'gatehouse.db'}",
+        "GATEHOUSE_VAR_DIR": str(tmp_path),
+    }
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = (tmp_path / "server.log").open("wb")
+    command = [str(GATEHOUSE), "serve", "--port", str(port), "--workers", "2"]
+    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for(lambda: answers(url + "/api/health"), "the two processes to answer", 60)
+        health = "gatehouse.health.get_health"
+        before = open_scrape_at(url).get(counter_key(health), 0.0)
+        # Many connections at once, so that both processes take some.
+        with ThreadPoolExecutor(8) as pool:
+            statuses = list(pool.map(lambda _: answers(url + "/api/health"), range(40)))
+        assert statuses == [200] * 40
+        # Each scrape goes to either process; every one must see the 40 (plus the
+        # scrapes before it, counted under another operation).
+        for _ in range(6):
+            assert open_scrape_at(url)[counter_key(health)] - before == 40
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def answers(url: str) -> int | None:
+    try:
+        # A new connection each time: a kept-alive one would stay with one process.
+        return requests.get(url, timeout=10, headers={"Connection": "close"}).status_code
+    except requests.ConnectionError:
+        return None
+
+
+def counter_key(operation: str) -> tuple[str, frozenset]:
+    labels = {"operation": operation, "status": "200"}
+    return ("gatehouse_http_requests_total", frozenset(labels.items()))
+
+
+def open_scrape_at(url: str) -> dict[tuple[str, frozenset], float]:
+    response = requests.get(url + METRICS, timeout=10, headers={"Connection": "close"})
+    assert response.status_code == 200, response.text
+    return {
+        (sample.name, frozenset(sample.labels.items())): sample.value
+        for family in text_string_to_metric_families(response.text)
+        for sample in family.samples
+    }
