@@ -70,6 +70,8 @@ def serve(host: str, port: int, workers: int) -> None:
         workers=workers,
         access_log=False,
         log_level="warning",
+        # Its lines go through the app's logging (gatehouse.logging), JSON when asked.
+        log_config=None,
         # The client address stays the socket's peer: uvicorn would otherwise take
         # it from X-Forwarded-For on loopback, which anyone can write. Proxies we
         # trust are configured with GATEHOUSE_TRUSTED_PROXIES (gatehouse.client_address).
@@ -101,6 +103,7 @@ def migrate() -> None:
 )
 def worker(burst: bool, metrics_port: int | None, metrics_host: str) -> None:
     """Run a background worker on the Redis queues (REDIS_URL): jobs and the webhook relay."""
+    from gatehouse.logging import configure_logging
     from gatehouse.metrics import start_metrics
     from gatehouse.webhook_setup import delivery_context
     from workers.rq_worker import run
@@ -110,6 +113,7 @@ def worker(burst: bool, metrics_port: int | None, metrics_host: str) -> None:
         raise click.ClickException(
             "REDIS_URL is not set: the embedded default runs background work in the API process."
         )
+    configure_logging(settings.log_level, settings.log_json)
     _, database = _open()
     metrics = start_metrics(settings.metrics_dir)
     if metrics_port is not None:

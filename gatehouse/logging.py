@@ -41,3 +41,19 @@ def configure_logging(level: str = "INFO", as_json: bool = False) -> None:
         logger_factory=structlog.PrintLoggerFactory(sys.stderr),
         cache_logger_on_first_use=False,
     )
+    _route_standard_logging(level)
+
+
+def _route_standard_logging(level: str) -> None:
+    """Libraries that log through the standard library (uvicorn, RQ, Alembic) write
+    lines shaped like ours: the same processors, masking included, and renderer."""
+    *chain, renderer = structlog.get_config()["processors"]
+    formatter = structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=[structlog.stdlib.add_logger_name, *chain],
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(formatter)
+    root = logging.getLogger()
+    root.handlers = [handler]
+    root.setLevel(logging.getLevelName(level))

@@ -3,6 +3,7 @@ delivers reaches a scrape answered by the API process (one metrics directory per
 
 from __future__ import annotations
 
+import json
 import secrets
 import subprocess
 
@@ -45,6 +46,7 @@ def test_worker_deliveries_and_queue_depth_reach_the_api_scrape(tmp_path):
             # The API process and the worker share a host, so a metrics directory.
             "GATEHOUSE_VAR_DIR": str(tmp_path),
             "GATEHOUSE_VALIDATE_RESPONSES": "true",
+            "GATEHOUSE_LOG_JSON": "true",
         }
         api = LiveServer(env, tmp_path / "server.log").start()
         worker = None
@@ -77,7 +79,7 @@ def test_worker_deliveries_and_queue_depth_reach_the_api_scrape(tmp_path):
                 stdout=(tmp_path / "worker.log").open("wb"),
                 stderr=subprocess.STDOUT,
             )
-            wait_for(lambda: receiver.received, "the worker's delivery")
+            wait_for(lambda: len(receiver.received) == 2, "the worker's delivery")
             counted = wait_for(
                 lambda: (
                     (now := open_scrape(api))
@@ -93,6 +95,14 @@ def test_worker_deliveries_and_queue_depth_reach_the_api_scrape(tmp_path):
                 worker.terminate()
                 worker.wait(timeout=30)
             api.stop()
+    # The worker's lines, RQ's own included, are JSON; its delivery names itself.
+    lines = [json.loads(line) for line in (tmp_path / "worker.log").read_text().splitlines()]
+    attempts = [line for line in lines if line["event"] == "webhook delivery attempt"]
+    assert [(a["outcome"], a["response_status"]) for a in attempts] == [("succeeded", 200)]
+    assert attempts[0]["delivery_id"].startswith("whd_")
+    [created] = [got.json for got in receiver.received if got.json["event"] == "product.created"]
+    assert attempts[0]["event_id"] == created["id"]
+    assert any(line.get("logger", "").startswith("rq.") for line in lines)
 
 
 def api_post(api, credentials, path: str, body: dict) -> requests.Response:
