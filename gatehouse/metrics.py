@@ -66,7 +66,7 @@ class Metrics:
 def start_metrics(directory: Path) -> Metrics:
     """This process's instruments, writing into `directory` (created if need be)."""
     directory.mkdir(parents=True, exist_ok=True)
-    _forget_dead_processes(directory)
+    forget_dead_processes(directory)
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory.resolve())
     from prometheus_client import Counter, Histogram, values
 
@@ -104,7 +104,7 @@ def start_metrics(directory: Path) -> Metrics:
     )
 
 
-def _forget_dead_processes(directory: Path) -> None:
+def forget_dead_processes(directory: Path) -> None:
     """Remove the files of processes that no longer run on this host.
 
     Without this the directory grows by a few files per process ever started.
