@@ -53,7 +53,11 @@ def _route_standard_logging(level: str) -> None:
         processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
     )
     handler = logging.StreamHandler(sys.stderr)
+    handler.set_name("gatehouse")
     handler.setFormatter(formatter)
     root = logging.getLogger()
-    root.handlers = [handler]
+    # Replaces only ours (configured again), never handlers others attached.
+    for previous in [h for h in root.handlers if h.get_name() == "gatehouse"]:
+        root.removeHandler(previous)
+    root.addHandler(handler)
     root.setLevel(logging.getLevelName(level))
