@@ -15,6 +15,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 from rq import Queue
 
+from gatehouse.client_address import client_address, parse_address, within
 from gatehouse.context import current_services
 from gatehouse.errors import ApiError
 from storage import backlog
@@ -34,6 +35,13 @@ def get_metrics() -> Response:
 def _check_access(settings) -> None:
     if settings.metrics == "off":
         raise ApiError(404, f"No route matches {request.path}.")
+    if settings.metrics_allow:
+        forwarded = request.headers.getlist("X-Forwarded-For")
+        address = parse_address(
+            client_address(request.remote_addr, forwarded, settings.trusted_proxies)
+        )
+        if address is None or not within(address, settings.metrics_allow):
+            raise ApiError(403, "Metrics are not served to this address (GATEHOUSE_METRICS_ALLOW).")
     if settings.metrics == "open":
         return
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")

@@ -95,6 +95,8 @@ class Settings:
     # metrics_dir (prometheus-client's multiprocess mode).
     metrics: str = "open"
     metrics_token: str = ""
+    # If set, only these client addresses may scrape (403 for others), whatever the mode.
+    metrics_allow: tuple[Network, ...] = ()
     metrics_dir: Path = Path("var/metrics")
 
     @classmethod
@@ -169,6 +171,9 @@ class Settings:
             ),
             metrics=_metrics_mode(env),
             metrics_token=env.get("GATEHOUSE_METRICS_TOKEN", ""),
+            metrics_allow=parse_networks(
+                env.get("GATEHOUSE_METRICS_ALLOW", ""), "GATEHOUSE_METRICS_ALLOW"
+            ),
             metrics_dir=Path(env.get("GATEHOUSE_METRICS_DIR") or var_dir / "metrics"),
         )
 

@@ -75,6 +75,7 @@ def observed(backend, tmp_path_factory):
         "metrics",
         GATEHOUSE_METRICS="token",
         GATEHOUSE_METRICS_TOKEN=TOKEN,
+        GATEHOUSE_METRICS_ALLOW="127.0.0.0/8,::1",
         GATEHOUSE_LOG_JSON="true",
         GATEHOUSE_LOGIN_LIMIT_PER_ADDRESS=f"{PER_ADDRESS} per 15 minutes",
     ) as live:
@@ -366,3 +367,19 @@ def open_scrape_at(url: str) -> dict[tuple[str, frozenset], float]:
         for family in text_string_to_metric_families(response.text)
         for sample in family.samples
     }
+
+
+def test_metrics_can_be_limited_to_addresses(backend, tmp_path_factory):
+    with own_server(
+        backend, tmp_path_factory, "fenced", GATEHOUSE_METRICS_ALLOW="192.0.2.0/24"
+    ) as fenced:
+        refused = requests.get(fenced.url + METRICS, timeout=10)
+        assert (
+            "GATEHOUSE_METRICS_ALLOW"
+            in assert_error(refused, 403, "AUTHORIZATION_ERROR")["message"]
+        )
+        # X-Forwarded-For counts only from a trusted proxy, and none is configured.
+        forged = requests.get(
+            fenced.url + METRICS, headers={"X-Forwarded-For": "192.0.2.7"}, timeout=10
+        )
+        assert_error(forged, 403, "AUTHORIZATION_ERROR")
