@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-DELIVERY_OUTCOMES = ("succeeded", "retried", "failed", "disabled")
 # The label of requests no operation of the spec answered (unknown paths, the bundled specs).
 UNROUTED = "unrouted"
 
@@ -40,11 +39,9 @@ class Metrics:
 
     def exposition(self, *collectors) -> bytes:
         """Every process's counts on this host, and `collectors` (computed now), as text 0.0.4."""
-        from prometheus_client import CollectorRegistry, generate_latest
-        from prometheus_client.multiprocess import MultiProcessCollector
+        from prometheus_client import generate_latest
 
-        registry = CollectorRegistry()
-        MultiProcessCollector(registry, path=str(self.directory))
+        registry = self._host_registry()
         for collector in collectors:
             registry.register(collector)
         return generate_latest(registry)
@@ -55,12 +52,17 @@ class Metrics:
         For `gatehouse worker` on hosts where no API process answers scrapes.
         Loopback by default: it has no token check of its own.
         """
-        from prometheus_client import CollectorRegistry, start_http_server
+        from prometheus_client import start_http_server
+
+        start_http_server(port, addr=host, registry=self._host_registry())
+
+    def _host_registry(self):
+        from prometheus_client import CollectorRegistry
         from prometheus_client.multiprocess import MultiProcessCollector
 
         registry = CollectorRegistry()
         MultiProcessCollector(registry, path=str(self.directory))
-        start_http_server(port, addr=host, registry=registry)
+        return registry
 
 
 def start_metrics(directory: Path) -> Metrics:
@@ -96,8 +98,8 @@ def start_metrics(directory: Path) -> Metrics:
         deliveries=Counter(
             "gatehouse_webhook_deliveries",
             "Webhook delivery attempts by outcome: succeeded; retried (another attempt is "
-            "scheduled); failed (given up); disabled (not sent: the endpoint is disabled or "
-            "deleted).",
+            "scheduled); failed (given up); disabled (not sent: the endpoint is disabled, "
+            "paused or deleted).",
             ["outcome"],
             registry=None,
         ),

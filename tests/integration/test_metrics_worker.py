@@ -18,7 +18,7 @@ from storage.keys import Keyring
 from tests.integration.test_metrics import open_scrape, wait_for
 from tests.support.api import PRODUCTS, product_body
 from tests.support.receiver import Receiver
-from tests.support.server import GATEHOUSE, ROOT, LiveServer
+from tests.support.server import GATEHOUSE, ROOT, LiveServer, free_port
 from tests.support.services import REDIS_HOST, REDIS_PORT, fresh_postgres_database, require
 from workers.webhooks import jobs
 from workers.webhooks.context import DeliveryContext
@@ -72,8 +72,9 @@ def test_worker_deliveries_and_queue_depth_reach_the_api_scrape(tmp_path):
             assert value(queued, "gatehouse_queue_depth", queue="webhooks") == 1
             assert value(queued, "gatehouse_webhook_deliveries_total", outcome="succeeded") == 0
 
+            worker_port = free_port()
             worker = subprocess.Popen(
-                [str(GATEHOUSE), "worker"],
+                [str(GATEHOUSE), "worker", "--metrics-port", str(worker_port)],
                 env=api.env,
                 cwd=ROOT,
                 stdout=(tmp_path / "worker.log").open("wb"),
@@ -90,6 +91,9 @@ def test_worker_deliveries_and_queue_depth_reach_the_api_scrape(tmp_path):
             )
             assert value(counted, "gatehouse_webhook_deliveries_total", outcome="succeeded") == 1
             assert value(counted, "gatehouse_queue_depth", queue="webhooks") == 0
+            # The worker's own port serves the same host totals (for hosts with no API).
+            own = requests.get(f"http://127.0.0.1:{worker_port}/metrics", timeout=10).text
+            assert 'gatehouse_webhook_deliveries_total{outcome="succeeded"} 1.0' in own
         finally:
             if worker is not None:
                 worker.terminate()
