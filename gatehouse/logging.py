@@ -61,3 +61,5 @@ def _route_standard_logging(level: str) -> None:
         root.removeHandler(previous)
     root.addHandler(handler)
     root.setLevel(logging.getLevelName(level))
+    # Python's warnings too, which would otherwise be bare text on stderr.
+    logging.captureWarnings(True)

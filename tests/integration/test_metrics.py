@@ -237,7 +237,14 @@ def test_logs_are_json_lines_with_the_request_id(observed, credentials):
     assert_error(refused, 422, "UNPROCESSABLE")
     requests.get(observed.url + "/api/nowhere", headers={"X-Request-Id": ids["gone"]}, timeout=10)
 
-    lines = [json.loads(line) for line in observed.log().splitlines()[start:]]
+    def logged():
+        text = observed.log()
+        # Whole lines only; an access line is written just after its answer is sent.
+        lines = [json.loads(line) for line in text[: text.rfind("\n") + 1].splitlines()[start:]]
+        accessed = {x.get("request_id") for x in lines if x["event"] == "request"}
+        return lines if set(ids.values()) <= accessed else None
+
+    lines = wait_for(logged, "the access lines of the three requests")
     for line in lines:
         # A request's lines name it; the relay's and deliveries' name their event or delivery.
         assert {"request_id", "event_id", "delivery_id"} & line.keys(), line
