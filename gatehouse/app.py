@@ -19,6 +19,8 @@ from gatehouse.deprecation import DeprecationMiddleware, notices_of
 from gatehouse.errors import ErrorResponder
 from gatehouse.idempotency import IdempotencyMiddleware, idempotent_operations
 from gatehouse.logging import configure_logging
+from gatehouse.metrics import Metrics, start_metrics
+from gatehouse.metrics_middleware import RequestMetricsMiddleware
 from gatehouse.middleware import (
     BodyBufferMiddleware,
     BundledSpecMiddleware,
@@ -69,6 +71,7 @@ class Services:
     people: PeopleServices
     webhooks: DeliveryContext
     rate_limits: RateLimits
+    metrics: Metrics
 
 
 def build_services(settings: Settings) -> Services:
@@ -76,6 +79,7 @@ def build_services(settings: Settings) -> Services:
     keyring = Keyring(settings.resolved_secret_key())
     authenticator = Authenticator(database, keyring, settings.signature_tolerance_seconds)
     redis = Redis.from_url(settings.redis_url, socket_timeout=2) if settings.redis_url else None
+    metrics = start_metrics(settings.metrics_dir)
     return Services(
         settings=settings,
         database=database,
@@ -89,10 +93,11 @@ def build_services(settings: Settings) -> Services:
             retention_days=settings.usage_retention_days,
         ),
         people=people_services(settings),
-        webhooks=delivery_context(settings, database, keyring),
+        webhooks=delivery_context(settings, database, keyring, metrics),
         rate_limits=RateLimits(
             settings.rate_limit_settings(), settings.redis_url, settings.trusted_proxies
         ),
+        metrics=metrics,
     )
 
 
@@ -131,6 +136,9 @@ def create_app(settings: Settings | None = None, specs: Path = SPECS) -> FlaskAp
     install_rate_limits(app.app, services.rate_limits, settings.docs_url)
     app.add_middleware(
         RequestContextMiddleware, MiddlewarePosition.BEFORE_EXCEPTION, services=services
+    )
+    app.add_middleware(
+        RequestMetricsMiddleware, MiddlewarePosition.BEFORE_EXCEPTION, metrics=services.metrics
     )
     if settings.cors_origins:
         # Inside the request context (preflights get X-Request-Id) and outside the

@@ -71,6 +71,8 @@ def serve(host: str, port: int, workers: int) -> None:
         workers=workers,
         access_log=False,
         log_level="warning",
+        # Its lines go through the app's logging (gatehouse.logging), JSON when asked.
+        log_config=None,
         # The client address stays the socket's peer: uvicorn would otherwise take
         # it from X-Forwarded-For on loopback, which anyone can write. Proxies we
         # trust are configured with GATEHOUSE_TRUSTED_PROXIES (gatehouse.client_address).
@@ -88,8 +90,22 @@ def migrate() -> None:
 
 @main.command()
 @click.option("--burst", is_flag=True, help="Drain the queues, then exit.")
-def worker(burst: bool) -> None:
+@click.option(
+    "--metrics-port",
+    type=int,
+    default=None,
+    help="Also serve this host's metrics on PORT at /metrics (for hosts with no API process).",
+)
+@click.option(
+    "--metrics-host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address of --metrics-port; it has no token check, so widen it only behind a firewall.",
+)
+def worker(burst: bool, metrics_port: int | None, metrics_host: str) -> None:
     """Run a background worker on the Redis queues (REDIS_URL): jobs and the webhook relay."""
+    from gatehouse.logging import configure_logging
+    from gatehouse.metrics import start_metrics
     from gatehouse.webhook_setup import delivery_context
     from workers.rq_worker import run
 
@@ -98,8 +114,13 @@ def worker(burst: bool) -> None:
         raise click.ClickException(
             "REDIS_URL is not set: the embedded default runs background work in the API process."
         )
+    configure_logging(settings.log_level, settings.log_json)
     _, database = _open()
-    context = delivery_context(settings, database, Keyring(settings.resolved_secret_key()))
+    metrics = start_metrics(settings.metrics_dir)
+    if metrics_port is not None:
+        metrics.serve(metrics_port, metrics_host)
+    keyring = Keyring(settings.resolved_secret_key())
+    context = delivery_context(settings, database, keyring, metrics)
     run(
         settings.redis_url,
         burst=burst,

@@ -42,3 +42,25 @@ def configure_logging(level: str = "INFO", as_json: bool = False) -> None:
         logger_factory=structlog.PrintLoggerFactory(sys.stderr),
         cache_logger_on_first_use=False,
     )
+    _route_standard_logging(level)
+
+
+def _route_standard_logging(level: str) -> None:
+    """Libraries that log through the standard library (uvicorn, RQ, Alembic) write
+    lines shaped like ours: the same processors, masking included, and renderer."""
+    *chain, renderer = structlog.get_config()["processors"]
+    formatter = structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=[structlog.stdlib.add_logger_name, *chain],
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.set_name("gatehouse")
+    handler.setFormatter(formatter)
+    root = logging.getLogger()
+    # Replaces only ours (configured again), never handlers others attached.
+    for previous in [h for h in root.handlers if h.get_name() == "gatehouse"]:
+        root.removeHandler(previous)
+    root.addHandler(handler)
+    root.setLevel(logging.getLevelName(level))
+    # Python's warnings too, which would otherwise be bare text on stderr.
+    logging.captureWarnings(True)

@@ -47,6 +47,12 @@ class RequestContextMiddleware:
             return
         request_id = _request_id(scope)
         envelope.request_id.set(request_id)
+        # Every line logged while this request is handled carries its id
+        # (structlog's merge_contextvars; the context reaches Flask's threads).
+        with structlog.contextvars.bound_contextvars(request_id=request_id):
+            await self._handle(scope, receive, send, request_id)
+
+    async def _handle(self, scope: Scope, receive: Receive, send: Send, request_id: str) -> None:
         bind_database(self.services.database)
         bind_services(self.services)
         bind_keyring(self.services.keyring)
@@ -106,7 +112,6 @@ class RequestContextMiddleware:
                 )
             access_log.info(
                 "request",
-                request_id=request_id,
                 method=scope["method"],
                 path=scope["path"],
                 query=scope.get("query_string", b"").decode("latin-1") or None,

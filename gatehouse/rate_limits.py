@@ -36,11 +36,12 @@ from gatehouse.throttle import Budget, storage_for
 
 log = structlog.get_logger("gatehouse.rate_limits")
 
-# Operations that are never limited: load balancers probe health, token
-# verifiers fetch the JWKS, and one look at the reference loads several
-# documentation assets; none of them reveals or changes anything. (The specs
-# and Swagger UI are served outside Flask and never counted either.)
-EXEMPT_PATHS = ("/api/health", "/.well-known/", "/docs")
+# Operations that are never limited: load balancers probe health, Prometheus
+# scrapes metrics (protected by their own setting), token verifiers fetch the
+# JWKS, and one look at the reference loads several documentation assets;
+# none of them changes anything. (The specs and Swagger UI are served outside
+# Flask and never counted either.)
+EXEMPT_PATHS = ("/api/health", "/api/metrics", "/.well-known/", "/docs")
 # The flask-limiter scope of application limits: one counter for every operation.
 SCOPE = "global"
 

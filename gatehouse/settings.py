@@ -39,6 +39,19 @@ def _choice(value: str | None, setting: str, choices: tuple[str, ...]) -> str:
     return chosen
 
 
+METRICS_MODES = ("off", "open", "token")
+
+
+def _metrics_mode(env: dict[str, str]) -> str:
+    """Refused at start-up rather than served unprotected by mistake."""
+    mode = (env.get("GATEHOUSE_METRICS") or "open").strip().lower()
+    if mode not in METRICS_MODES:
+        raise ValueError(f"GATEHOUSE_METRICS must be one of {', '.join(METRICS_MODES)}: {mode!r}")
+    if mode == "token" and not env.get("GATEHOUSE_METRICS_TOKEN"):
+        raise ValueError("GATEHOUSE_METRICS=token needs GATEHOUSE_METRICS_TOKEN")
+    return mode
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything that differs between deployments; nothing else reads os.environ."""
@@ -109,6 +122,14 @@ class Settings:
     rate_limit_anonymous_burst: str = "30 per minute"
     rate_limit_on_redis_failure: str = "open"
     rate_limit_retry_seconds: float = 10.0
+    # GET /api/metrics: `open` to anyone, `token` to a Bearer of metrics_token
+    # only, `off` not served (404). Counters of every process on a host meet in
+    # metrics_dir (prometheus-client's multiprocess mode).
+    metrics: str = "open"
+    metrics_token: str = ""
+    # If set, only these client addresses may scrape (403 for others), whatever the mode.
+    metrics_allow: tuple[Network, ...] = ()
+    metrics_dir: Path = Path("var/metrics")
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -210,6 +231,12 @@ class Settings:
             rate_limit_retry_seconds=float(
                 env.get("GATEHOUSE_RATE_LIMIT_RETRY_SECONDS", cls.rate_limit_retry_seconds)
             ),
+            metrics=_metrics_mode(env),
+            metrics_token=env.get("GATEHOUSE_METRICS_TOKEN", ""),
+            metrics_allow=parse_networks(
+                env.get("GATEHOUSE_METRICS_ALLOW", ""), "GATEHOUSE_METRICS_ALLOW"
+            ),
+            metrics_dir=Path(env.get("GATEHOUSE_METRICS_DIR") or var_dir / "metrics"),
         )
 
     def rate_limit_settings(self) -> RateLimitSettings:

@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 
 import anyio
 
+from gatehouse.metrics import Metrics, start_metrics
 from gatehouse.settings import Settings
 from storage import Database
 from storage.keys import Keyring
@@ -26,15 +27,20 @@ def delivery_policy(settings: Settings) -> DeliveryPolicy:
     )
 
 
-def delivery_context(settings: Settings, database: Database, keyring: Keyring) -> DeliveryContext:
-    return DeliveryContext(database, keyring, delivery_policy(settings))
+def delivery_context(
+    settings: Settings, database: Database, keyring: Keyring, metrics: Metrics
+) -> DeliveryContext:
+    return DeliveryContext(
+        database, keyring, delivery_policy(settings), observe=metrics.observe_delivery
+    )
 
 
 def delivery_context_from_env() -> DeliveryContext:
     """For worker processes: everything from the environment, as the API process reads it."""
     settings = Settings.from_env()
     database = Database(settings.database_url, pool_size=2)
-    return delivery_context(settings, database, Keyring(settings.resolved_secret_key()))
+    keyring = Keyring(settings.resolved_secret_key())
+    return delivery_context(settings, database, keyring, start_metrics(settings.metrics_dir))
 
 
 def lifespan(settings: Settings, ctx: DeliveryContext, usage):

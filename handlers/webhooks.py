@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import structlog
+
 from gatehouse.context import current_services
 from handlers import cursors, envelope
 from handlers.errors import Conflict, NotFound, Unprocessable
@@ -24,6 +26,7 @@ from workers.webhooks import sender, signing
 from workers.webhooks.addresses import UrlRefused, resolve
 
 TEST_EVENT = "webhook.test"
+log = structlog.get_logger("gatehouse.webhooks")
 
 
 def list_webhooks(
@@ -240,6 +243,14 @@ def _send_test(url: str, webhook_id: str, secrets_: list[str]) -> tuple[dict, se
     headers = signing.headers(secrets_, body["id"], int(now.timestamp()), raw)
     outcome = sender.post(
         url, raw, headers, timeout=policy.timeout_seconds, allow_private=policy.allow_private
+    )
+    # Why a registration was refused, for the operator (the request id is bound).
+    log.info(
+        "webhook test event sent",
+        webhook_id=webhook_id,
+        event_id=body["id"],
+        response_status=outcome.status,
+        error=outcome.error,
     )
     return body, outcome
 

@@ -1,7 +1,9 @@
-"""What the relay and the delivery function need: the database, the keyring, the policy."""
+"""What the relay and the delivery function need: the database, the keyring, the policy,
+and where outcomes are counted."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,6 +18,9 @@ class DeliveryContext:
     database: Database
     keyring: Keyring
     policy: DeliveryPolicy
+    # Told each attempt's outcome (succeeded, retried, failed, disabled): the
+    # metrics of the process making it.
+    observe: Callable[[str], None] = lambda outcome: None
 
     def now(self) -> datetime:
         return self.policy.clock()

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+import structlog
 from sqlalchemy import or_, select, update
 
 from storage import UnitOfWork
@@ -24,6 +25,10 @@ from storage.models import Event
 from storage.webhook_models import Webhook, WebhookAttempt, WebhookDelivery
 from workers.webhooks import sender, signing
 from workers.webhooks.context import DeliveryContext
+
+log = structlog.get_logger("gatehouse.webhooks")
+# What an attempt's resulting delivery status says of the attempt (see metrics).
+OUTCOMES = {"succeeded": "succeeded", "pending": "retried", "failed": "failed"}
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,12 @@ def payload(event: Event) -> dict:
 
 def deliver(ctx: DeliveryContext, delivery_id: str) -> str | None:
     """Make one attempt if the delivery is ours to make; answers its status afterwards."""
+    # Every line logged for this attempt names its delivery (there is no request id).
+    with structlog.contextvars.bound_contextvars(delivery_id=delivery_id):
+        return _attempt(ctx, delivery_id)
+
+
+def _attempt(ctx: DeliveryContext, delivery_id: str) -> str | None:
     with UnitOfWork(ctx.database.session_factory) as uow:
         if not _claim(uow.session, delivery_id, ctx):
             return None
@@ -62,7 +73,9 @@ def deliver(ctx: DeliveryContext, delivery_id: str) -> str | None:
         uow.commit()
     if why is not None:
         outcome = sender.Outcome(None, None, 0, f"not sent: the webhook is {why}")
-        return _finish(ctx, delivery_id, {}, outcome, final=True)
+        status = _finish(ctx, delivery_id, {}, outcome, final=True)
+        _observe(ctx, "disabled", event.id, outcome)
+        return status
     outcome = sender.post(
         prepared.url,
         prepared.body,
@@ -70,7 +83,21 @@ def deliver(ctx: DeliveryContext, delivery_id: str) -> str | None:
         timeout=ctx.policy.timeout_seconds,
         allow_private=ctx.policy.allow_private,
     )
-    return _finish(ctx, delivery_id, signing.masked(prepared.headers), outcome, final=False)
+    status = _finish(ctx, delivery_id, signing.masked(prepared.headers), outcome, final=False)
+    _observe(ctx, OUTCOMES[status], event.id, outcome)
+    return status
+
+
+def _observe(ctx: DeliveryContext, outcome: str, event_id: str, sent: sender.Outcome) -> None:
+    ctx.observe(outcome)
+    log.info(
+        "webhook delivery attempt",
+        event_id=event_id,
+        outcome=outcome,
+        response_status=sent.status,
+        error=sent.error,
+        latency_ms=sent.latency_ms,
+    )
 
 
 def _claim(session, delivery_id: str, ctx: DeliveryContext) -> bool:

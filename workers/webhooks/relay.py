@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import structlog
 from sqlalchemy import or_, select, update
 
 from storage import UnitOfWork
@@ -27,12 +28,14 @@ from workers.webhooks.context import DeliveryContext
 from workers.webhooks.matching import matches
 
 BATCH = 200
+log = structlog.get_logger("gatehouse.webhooks")
 
 
 def relay_once(ctx: DeliveryContext, limit: int = BATCH) -> list[str]:
     """Publish up to `limit` events; answers the ids of the deliveries made."""
     now = ctx.now()
     made: list[str] = []
+    relayed: list[tuple[str, list[str]]] = []
     with UnitOfWork(ctx.database.session_factory) as uow:
         session = uow.session
         statement = (
@@ -63,6 +66,7 @@ def relay_once(ctx: DeliveryContext, limit: int = BATCH) -> list[str]:
                         )
                     )
                 )
+            fanned = len(made)
             for webhook in listeners[key]:
                 if matches(webhook.events, event.type):
                     delivery = WebhookDelivery(
@@ -82,7 +86,11 @@ def relay_once(ctx: DeliveryContext, limit: int = BATCH) -> list[str]:
                     )
                     session.add(delivery)
                     made.append(delivery.id)
+            relayed.append((event.id, made[fanned:]))
         uow.commit()
+    # After the commit: a line for each event that really left the outbox.
+    for event_id, deliveries in relayed:
+        log.info("event relayed", event_id=event_id, delivery_ids=deliveries)
     return made
 
 

@@ -75,7 +75,9 @@ class Runner:
         try:
             deliver(self.ctx, delivery_id)
         except Exception as error:  # left pending: the sweeper hands it out again
-            log.warning("webhook delivery failed", delivery=delivery_id, error=type(error).__name__)
+            log.warning(
+                "webhook delivery failed", delivery_id=delivery_id, error=type(error).__name__
+            )
 
     def start(self) -> None:
         self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="webhook-delivery")
