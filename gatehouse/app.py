@@ -95,7 +95,10 @@ def build_services(settings: Settings) -> Services:
         people=people_services(settings),
         webhooks=delivery_context(settings, database, keyring, metrics),
         rate_limits=RateLimits(
-            settings.rate_limit_settings(), settings.redis_url, settings.trusted_proxies
+            settings.rate_limit_settings(),
+            settings.redis_url,
+            settings.trusted_proxies,
+            on_storage_failure=metrics.observe_rate_limit_storage_failure,
         ),
         metrics=metrics,
     )

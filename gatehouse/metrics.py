@@ -26,6 +26,7 @@ class Metrics:
     latency: Any
     rate_limited: Any
     deliveries: Any
+    rate_limit_storage_failures: Any
 
     def observe_request(self, operation: str, status: int, seconds: float) -> None:
         self.requests.labels(operation, str(status)).inc()
@@ -36,6 +37,9 @@ class Metrics:
 
     def observe_delivery(self, outcome: str) -> None:
         self.deliveries.labels(outcome).inc()
+
+    def observe_rate_limit_storage_failure(self) -> None:
+        self.rate_limit_storage_failures.inc()
 
     def exposition(self, *collectors) -> bytes:
         """Every process's counts on this host, and `collectors` (computed now), as text 0.0.4."""
@@ -101,6 +105,12 @@ def start_metrics(directory: Path) -> Metrics:
             "scheduled); failed (given up); disabled (not sent: the endpoint is disabled, "
             "paused or deleted).",
             ["outcome"],
+            registry=None,
+        ),
+        rate_limit_storage_failures=Counter(
+            "gatehouse_rate_limit_storage_failures",
+            "Times the rate limits' storage (Redis) could not be reached; each opens (or "
+            "closes) limiting for GATEHOUSE_RATE_LIMIT_RETRY_SECONDS.",
             registry=None,
         ),
     )

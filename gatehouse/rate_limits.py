@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import flask
@@ -101,9 +102,15 @@ class RateLimits:
     """Who is limited by what, and where each caller stands; used by the limiter and handlers."""
 
     def __init__(
-        self, config: RateLimitSettings, redis_url: str | None, trusted: tuple[Network, ...]
+        self,
+        config: RateLimitSettings,
+        redis_url: str | None,
+        trusted: tuple[Network, ...],
+        on_storage_failure: Callable[[], None] = lambda: None,
     ) -> None:
         self.config = config
+        # Raises the operators' metric: limiting is open (or closed) for a while.
+        self.on_storage_failure = on_storage_failure
         self.trusted = trusted
         self.tiers = {
             tier: _setting(f"GATEHOUSE_RATE_LIMIT_{tier.upper()}", text)
@@ -181,6 +188,7 @@ class GatehouseLimiter(Limiter):
     def _storage_failed(self, error: StorageError | None) -> None:
         flask.g.rate_limit_skipped = True
         if error is not None:
+            self.limits.on_storage_failure()
             log.error(
                 "rate limit storage unreachable",
                 error=type(error.storage_error).__name__,

@@ -111,6 +111,10 @@ def test_without_redis_the_api_answers_and_health_is_degraded(tmp_path, own_redi
         assert "rate limit storage unreachable" in live.log()
         # Asked again only after the bounded interval, not once per request.
         assert live.log().count("rate limit storage unreachable") == 1
+        # And the operators' metric is raised, once per failed attempt.
+        scrape = requests.get(f"{live.url}/api/metrics", timeout=30)
+        assert scrape.status_code == 200
+        assert "\ngatehouse_rate_limit_storage_failures_total 1.0\n" in scrape.text
     finally:
         live.stop()
 
