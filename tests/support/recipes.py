@@ -21,6 +21,8 @@ INTERPRETERS = {
     "php": ("php", ".php"),
     "ruby": ("ruby", ".rb"),
 }
+# The four languages of the signing recipes, and the shell for the curl ones.
+RUNNERS = {**INTERPRETERS, "sh": ("sh", ".sh")}
 
 
 def recipes(guide: str, name: str) -> dict[str, str]:
@@ -31,7 +33,7 @@ def recipes(guide: str, name: str) -> dict[str, str]:
 
 def run(language: str, code: str, directory: Path, env: dict[str, str], stdin: bytes = b""):
     """Run `code` with the language's interpreter; a missing interpreter fails, loudly."""
-    program, suffix = INTERPRETERS[language]
+    program, suffix = RUNNERS[language]
     executable = shutil.which(program)
     assert executable, f"{program} is not installed (.ci/run installs it; see the README)"
     source = directory / f"recipe{suffix}"
