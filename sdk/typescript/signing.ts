@@ -5,12 +5,14 @@
 //
 // Every request carries X-API-Key, X-Timestamp and X-API-Signature =
 // "sha256=" + hex HMAC-SHA256(secret, "{timestamp}.{METHOD}.{path?query}.{raw body}").
-import { createHmac } from "node:crypto";
+// Web Crypto (globalThis.crypto) is in Node 18+ and every browser, so the helper needs nothing else.
 import type { Middleware, RequestContext, FetchParams } from "./runtime";
 
-export function signature(secret: string, timestamp: string, method: string, target: string, body: string): string {
-  const payload = `${timestamp}.${method.toUpperCase()}.${target}.${body}`;
-  return "sha256=" + createHmac("sha256", secret).update(payload, "utf8").digest("hex");
+export async function signature(secret: string, timestamp: string, method: string, target: string, body: string): Promise<string> {
+  const encoder = new TextEncoder();
+  const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const mac = await crypto.subtle.sign("HMAC", key, encoder.encode(`${timestamp}.${method.toUpperCase()}.${target}.${body}`));
+  return "sha256=" + Array.from(new Uint8Array(mac), (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
 export function signedApiKey(apiKey: string, apiSecret: string, clock: () => number = Date.now): Middleware {
@@ -28,7 +30,7 @@ export function signedApiKey(apiKey: string, apiSecret: string, clock: () => num
       headers.set("X-Timestamp", timestamp);
       headers.set(
         "X-API-Signature",
-        signature(apiSecret, timestamp, context.init.method ?? "GET", url.pathname + url.search, body ?? ""),
+        await signature(apiSecret, timestamp, context.init.method ?? "GET", url.pathname + url.search, body ?? ""),
       );
       return { url: context.url, init: { ...context.init, headers } };
     },
