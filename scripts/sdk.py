@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -102,7 +103,7 @@ def generate(out: Path) -> None:
 
 def _config(language: str, version: str, build: Path, scratch: Path) -> Path:
     config = json.loads((SDK / language / "generator.json").read_text())
-    config["inputSpec"] = str(SPEC)
+    config["inputSpec"] = str(SPEC if language != "ruby" else _ruby_spec(scratch))
     config["outputDir"] = str(build / language)
     templates = SDK / language / "templates"
     if templates.is_dir():
@@ -114,6 +115,29 @@ def _config(language: str, version: str, build: Path, scratch: Path) -> Path:
     path = scratch / f"{language}.json"
     path.write_text(json.dumps(config))
     return path
+
+
+def _ruby_spec(scratch: Path) -> Path:
+    """The spec with pattern bytes above 0x7f spelled \\u00XX, the same characters.
+
+    Ruby refuses a regex literal that mixes `\\xa0` with `\\u` escapes ("invalid
+    multibyte escape"), and the generator copies patterns verbatim.
+    """
+    path = scratch / "v1-ruby.json"
+    path.write_text(json.dumps(_respell(json.loads(SPEC.read_text()))))
+    return path
+
+
+def _respell(node):
+    if isinstance(node, dict):
+        return {
+            k: _HIGH_BYTE.sub(r"\\u00\1", v) if k == "pattern" and isinstance(v, str) else _respell(v)
+            for k, v in node.items()
+        }
+    return [_respell(v) for v in node] if isinstance(node, list) else node
+
+
+_HIGH_BYTE = re.compile(r"(?<!\\)\\x([89a-fA-F][0-9a-fA-F])")
 
 
 def postman(spec: dict, out: Path) -> None:
