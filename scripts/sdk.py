@@ -156,7 +156,10 @@ def postman(spec: dict, out: Path) -> None:
     for request in _requests(collection["item"]):
         _settle(request, documented)
     collection["info"]["_postman_id"] = str(uuid.uuid5(uuid.NAMESPACE_URL, spec["info"]["title"]))
-    collection["event"] = [_script("prerequest", SDK / "postman" / "prerequest.js")]
+    collection["event"] = [
+        _script("prerequest", SDK / "postman" / "prerequest.js"),
+        _script("test", SDK / "postman" / "test.js"),
+    ]
     collection["variable"] = [{"key": "baseUrl", "value": "{{gatehouseUrl}}/api/v1"}]
     target = out / "gatehouse.postman_collection.json"
     target.write_text(json.dumps(collection, indent=2, ensure_ascii=False) + "\n")

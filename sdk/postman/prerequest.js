@@ -1,12 +1,12 @@
-// Signs every request that is not already authenticated with the API-key scheme:
-// X-API-Signature = "sha256=" + hex HMAC-SHA256(secret, "{timestamp}.{METHOD}.{path?query}.{raw body}").
-// Set apiKey and apiSecret in the environment; a request with an Authorization header is left alone.
+// Signs every request that carries no Authorization header with the API-key scheme:
+// X-API-Signature = "sha256=" + hex HMAC-SHA256(apiSecret, "{timestamp}.{METHOD}.{path?query}.{raw body}").
+// Set gatehouseUrl, apiKey and apiSecret in the environment.
 if (!pm.request.headers.has('Authorization') && pm.environment.get('apiKey')) {
-  var url = pm.request.url;
-  var path = '/' + url.path.map(function (segment) { return pm.variables.replaceIn(segment); }).join('/');
-  var query = url.query.filter(function (p) { return !p.disabled; })
-    .map(function (p) { return pm.variables.replaceIn(p.key) + '=' + pm.variables.replaceIn(p.value || ''); });
-  var target = path + (query.length ? '?' + query.join('&') : '');
+  var url = pm.variables.replaceIn(pm.request.url.toString());
+  pm.request.url.variables.each(function (variable) {
+    url = url.replace(':' + variable.key, pm.variables.replaceIn(String(variable.value)));
+  });
+  var target = url.replace(/^[a-z]+:\/\/[^\/]+/i, '');
   var body = pm.request.body && pm.request.body.mode === 'raw' ? pm.variables.replaceIn(pm.request.body.raw) : '';
   var timestamp = String(Math.floor(Date.now() / 1000));
   var payload = timestamp + '.' + pm.request.method.toUpperCase() + '.' + target + '.' + body;
