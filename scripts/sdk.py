@@ -143,15 +143,17 @@ _HIGH_BYTE = re.compile(r"(?<!\\)\\x([89a-fA-F][0-9a-fA-F])")
 def postman(spec: dict, out: Path) -> None:
     """The collection, with the signing pre-request script and a test per request."""
     out.mkdir(parents=True)
-    raw = out / "raw.json"
+    raw, source = out / "raw.json", out / "spec.json"
+    source.write_text(json.dumps(_enum_examples(spec)))
     subprocess.run(
-        [str(POSTMAN), "-s", str(SPEC), "-o", str(raw), "-O", _POSTMAN_OPTIONS],
+        [str(POSTMAN), "-s", str(source), "-o", str(raw), "-O", _POSTMAN_OPTIONS],
         cwd=ROOT,
         check=True,
         capture_output=True,
     )
     collection = json.loads(raw.read_text())
     raw.unlink()
+    source.unlink()
     documented = _documented_statuses(spec)
     for request in _requests(collection["item"]):
         _settle(request, documented)
@@ -166,6 +168,22 @@ def postman(spec: dict, out: Path) -> None:
 
 
 _POSTMAN_OPTIONS = "folderStrategy=Tags,parametersResolution=Example,includeAuthInfoInExample=false"
+
+
+def _enum_examples(node):
+    """The spec with an example (its first value) on every enum that has none.
+
+    The converter fakes a value for a schema without an example, at random for
+    an enum: the first value makes the collection the same on every run.
+    """
+    if isinstance(node, list):
+        return [_enum_examples(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    copy = {k: _enum_examples(v) for k, v in node.items()}
+    if isinstance(copy.get("enum"), list) and copy["enum"] and "example" not in copy:
+        copy["example"] = copy["enum"][0]
+    return copy
 
 
 def _requests(items: list) -> list[dict]:

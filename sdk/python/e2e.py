@@ -124,4 +124,59 @@ bearer = ApiClient(Configuration(host=config.host, access_token=token.access_tok
 listed = ProductsApi(bearer).list_products(q=prefix)
 assert listed.pagination.total == 3, listed.pagination
 
+step("the rest of the catalogue, stock, customers, orders, webhooks, events and credentials")
+from gatehouse_client import APIKeysApi, EventsApi  # noqa: E402
+from gatehouse_client.models import InventoryItemUpdate, OrderUpdate, StockQuantity  # noqa: E402
+from gatehouse_client.models import WebhookUpdate  # noqa: E402
+
+renamed = products.update_product(
+    made[2].id, ProductInput(sku=made[2].sku, name="Big mug", price="3.50", currency="EUR")
+).data
+assert renamed.name == "Big mug", renamed
+products.delete_product(made[2].id)
+customers = CustomersApi(client)
+assert customers.get_customer(customer.id).data.email == customer.email
+assert customer.id in {c.id for c in customers.list_customers(per_page=100).data}
+customers.update_customer(customer.id, CustomerInput(email=customer.email, first_name="Ada"))
+assert customers.get_customer(customer.id).data.first_name == "Ada"
+customers.export_customer(customer.id)
+inventory = InventoryApi(client)
+assert inventory.get_inventory_item(made[0].sku).data.on_hand == 10
+assert made[0].sku in {i.sku for i in inventory.list_inventory(per_page=100).data}
+inventory.reserve_stock(made[0].sku, StockQuantity(quantity=1))
+inventory.release_stock(made[0].sku, StockQuantity(quantity=1))
+inventory.update_inventory_item(made[0].sku, InventoryItemUpdate(on_hand=12, product_id=made[0].id))
+assert inventory.get_inventory_item(made[0].sku).data.on_hand == 12
+second_order = orders.create_order(
+    OrderInput(customer_id=customer.id, items=[OrderItemInput(product_id=made[0].id, quantity=1)])
+).data
+orders.update_order(second_order.id, OrderUpdate(items=[OrderItemInput(product_id=made[0].id, quantity=2)]))
+assert order.id in {o.id for o in orders.list_orders(per_page=100).data}
+orders.cancel_order(second_order.id)
+assert orders.get_order(second_order.id).data.status == "cancelled"
+throwaway = customers.create_customer(CustomerInput(email=f"{prefix.lower()}-gone@example.com")).data
+customers.delete_customer(throwaway.id)
+webhooks.update_webhook(hook.id, WebhookUpdate(url=hook.url, events=["*"], description="all events"))
+assert webhooks.get_webhook(hook.id).data.description == "all events"
+assert hook.id in {w.id for w in webhooks.list_webhooks().data}
+delivery = webhooks.list_webhook_deliveries(hook.id).data[0]
+assert webhooks.get_webhook_delivery(hook.id, delivery.id).data.id == delivery.id
+webhooks.redeliver_webhook_delivery(hook.id, delivery.id)
+webhooks.get_webhook_secret(hook.id)
+webhooks.rotate_webhook_secret(hook.id)
+webhooks.pause_webhook(hook.id)
+webhooks.resume_webhook(hook.id)
+events = EventsApi(client).list_events(per_page=5).data
+assert events and EventsApi(client).get_event(events[0].id).data.id == events[0].id
+keys = APIKeysApi(client)
+own = keys.list_api_keys().data[0]
+assert keys.get_api_key(own.id).data.id == own.id
+keys.get_api_key_usage(own.id)
+oauth_clients = OAuthClientsApi(client)
+assert created.id in {c.id for c in oauth_clients.list_oauth_clients().data}
+assert oauth_clients.get_oauth_client(created.id).data.name == f"{prefix} app"
+oauth_clients.rotate_oauth_client_secret(created.id)
+oauth_clients.revoke_oauth_client(created.id)
+webhooks.delete_webhook(hook.id)
+
 print("all steps passed")
