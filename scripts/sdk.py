@@ -131,8 +131,10 @@ def _ruby_spec(scratch: Path) -> Path:
 def _respell(node):
     if isinstance(node, dict):
         return {
-            k: _HIGH_BYTE.sub(r"\\u00\1", v) if k == "pattern" and isinstance(v, str) else _respell(v)
-            for k, v in node.items()
+            key: _HIGH_BYTE.sub(r"\\u00\1", value)
+            if key == "pattern" and isinstance(value, str)
+            else _respell(value)
+            for key, value in node.items()
         }
     return [_respell(v) for v in node] if isinstance(node, list) else node
 
@@ -158,10 +160,7 @@ def postman(spec: dict, out: Path) -> None:
     for request in _requests(collection["item"]):
         _settle(request, documented)
     collection["info"]["_postman_id"] = str(uuid.uuid5(uuid.NAMESPACE_URL, spec["info"]["title"]))
-    collection["event"] = [
-        _script("prerequest", SDK / "postman" / "prerequest.js"),
-        _script("test", SDK / "postman" / "test.js"),
-    ]
+    collection["event"] = [_script("prerequest", SDK / "postman" / "prerequest.js")]
     collection["variable"] = [{"key": "baseUrl", "value": "{{gatehouseUrl}}/api/v1"}]
     target = out / "gatehouse.postman_collection.json"
     target.write_text(json.dumps(collection, indent=2, ensure_ascii=False) + "\n")
@@ -193,13 +192,17 @@ def _requests(items: list) -> list[dict]:
     return found
 
 
-def _documented_statuses(spec: dict) -> dict[tuple[str, str], list[int]]:
+def _documented_statuses(spec: dict) -> dict[tuple[str, str], tuple[list[int], bool]]:
+    """(method, path) -> (the documented statuses, whether a signed API key is accepted)."""
     statuses = {}
     for path, operations in spec["paths"].items():
         for method in METHODS:
             if method in operations:
-                codes = [int(c) for c in operations[method]["responses"] if c.isdigit()]
-                statuses[(method.upper(), _postman_path(path))] = codes
+                operation = operations[method]
+                codes = [int(c) for c in operation["responses"] if c.isdigit()]
+                security = operation.get("security", spec.get("security", []))
+                signed = any("SignedApiKey" in requirement for requirement in security)
+                statuses[(method.upper(), _postman_path(path))] = (codes, signed)
     return statuses
 
 
@@ -218,7 +221,7 @@ def _settle(item: dict, documented: dict) -> None:
     for variable in request["url"].get("variable", []):
         variable["value"] = f"{variable['key']}-placeholder"
     method, path = request["method"], "/".join(request["url"]["path"])
-    codes = documented[(method, path)]
+    codes, signed = documented[(method, path)]
     test = [
         f"pm.test('{method} {path} answers a documented status', function () {{",
         f"  pm.expect({json.dumps(codes)}).to.include(pm.response.code);",
@@ -227,6 +230,12 @@ def _settle(item: dict, documented: dict) -> None:
         "  pm.expect(pm.response.code).to.be.below(500);",
         "});",
     ]
+    if signed:  # the pre-request script signed it: the signature must be accepted
+        test += [
+            "pm.test('the signed request is authenticated', function () {",
+            "  pm.expect(pm.response.code).to.not.equal(401);",
+            "});",
+        ]
     item["event"] = [{"listen": "test", "script": {"type": "text/javascript", "exec": test}}]
 
 

@@ -1,6 +1,7 @@
 // Signs every request that carries no Authorization header with the API-key scheme:
 // X-API-Signature = "sha256=" + hex HMAC-SHA256(apiSecret, "{timestamp}.{METHOD}.{path?query}.{raw body}").
 // Set gatehouseUrl, apiKey and apiSecret in the environment.
+var CryptoJS = require('crypto-js');
 if (!pm.request.headers.has('Authorization') && pm.environment.get('apiKey')) {
   var url = pm.variables.replaceIn(pm.request.url.toString());
   pm.request.url.variables.each(function (variable) {

@@ -14,8 +14,10 @@ sys.path.insert(0, os.path.join(os.environ["GATEHOUSE_SDK"], "python"))
 
 from gatehouse_client import (  # noqa: E402
     ApiException,
+    APIKeysApi,
     Configuration,
     CustomersApi,
+    EventsApi,
     InventoryApi,
     OAuthApi,
     OAuthClientInput,
@@ -28,14 +30,25 @@ from gatehouse_client import (  # noqa: E402
     WebhooksApi,
 )
 from gatehouse_client.api_client import ApiClient  # noqa: E402
-from gatehouse_client.models import CustomerInput, InventoryItemInput, OrderInput  # noqa: E402
-from gatehouse_client.models import OrderItemInput, PaymentInput  # noqa: E402
+from gatehouse_client.models import (  # noqa: E402
+    CustomerInput,
+    InventoryItemInput,
+    InventoryItemUpdate,
+    OrderInput,
+    OrderItemInput,
+    OrderUpdate,
+    PaymentInput,
+    StockQuantity,
+    WebhookUpdate,
+)
 from gatehouse_client.signing import SignedApiClient  # noqa: E402
 
 env = os.environ
 prefix = env["GATEHOUSE_PREFIX"]
 config = Configuration(host=env["GATEHOUSE_URL"] + "/api/v1")
-client = SignedApiClient(config, api_key=env["GATEHOUSE_API_KEY"], api_secret=env["GATEHOUSE_API_SECRET"])
+client = SignedApiClient(
+    config, api_key=env["GATEHOUSE_API_KEY"], api_secret=env["GATEHOUSE_API_SECRET"]
+)
 
 
 def step(name):
@@ -54,7 +67,9 @@ assert made[0].id.startswith("prod_"), made[0]
 InventoryApi(client).create_inventory_item(
     InventoryItemInput(sku=made[0].sku, on_hand=10, product_id=made[0].id)
 )
-customer = CustomersApi(client).create_customer(CustomerInput(email=f"{prefix.lower()}@example.com")).data
+customer = (
+    CustomersApi(client).create_customer(CustomerInput(email=f"{prefix.lower()}@example.com")).data
+)
 orders = OrdersApi(client)
 order = orders.create_order(
     OrderInput(customer_id=customer.id, items=[OrderItemInput(product_id=made[0].id, quantity=2)]),
@@ -76,9 +91,13 @@ rows = json.loads(raw.data)["data"]
 assert rows and all(set(r) == {"id", "name"} for r in rows), rows
 
 step("record a payment")
-payment = PaymentsApi(client).record_payment(
-    order.id, PaymentInput(amount="3.00", currency="EUR", method="card", status="succeeded")
-).data
+payment = (
+    PaymentsApi(client)
+    .record_payment(
+        order.id, PaymentInput(amount="3.00", currency="EUR", method="card", status="succeeded")
+    )
+    .data
+)
 assert payment.id.startswith("pay_"), payment
 assert [p.id for p in PaymentsApi(client).list_payments(order.id).data] == [payment.id]
 
@@ -103,7 +122,9 @@ except ApiException as missing:
     assert missing.headers["X-Request-Id"] == missing.data.error.request_id
 try:
     # The SDK validates its own input; model_construct skips that so the server judges it.
-    products.create_product(ProductInput.model_construct(sku="", name="", price="x", currency="EUR"))
+    products.create_product(
+        ProductInput.model_construct(sku="", name="", price="x", currency="EUR")
+    )
     raise AssertionError("an invalid product was accepted")
 except ApiException as invalid:
     error = json.loads(invalid.body)["error"]
@@ -111,12 +132,16 @@ except ApiException as invalid:
     assert error["requestId"].startswith("req_") and len(error["details"]) >= 2, error
 
 step("authenticate with an OAuth token (client credentials)")
-created = OAuthClientsApi(client).create_oauth_client(
-    OAuthClientInput(name=f"{prefix} app", scopes=["products:read"])
-).data
+created = (
+    OAuthClientsApi(client)
+    .create_oauth_client(OAuthClientInput(name=f"{prefix} app", scopes=["products:read"]))
+    .data
+)
 unsigned = ApiClient(Configuration(host=config.host))
 token = OAuthApi(unsigned).issue_token(
-    grant_type="client_credentials", client_id=created.id, client_secret=created.client_secret,
+    grant_type="client_credentials",
+    client_id=created.id,
+    client_secret=created.client_secret,
     # The operation also takes JSON, which the generator would pick first; send the form.
     _content_type="application/x-www-form-urlencoded",
 )
@@ -125,9 +150,6 @@ listed = ProductsApi(bearer).list_products(q=prefix)
 assert listed.pagination.total == 3, listed.pagination
 
 step("the rest of the catalogue, stock, customers, orders, webhooks, events and credentials")
-from gatehouse_client import APIKeysApi, EventsApi  # noqa: E402
-from gatehouse_client.models import InventoryItemUpdate, OrderUpdate, StockQuantity  # noqa: E402
-from gatehouse_client.models import WebhookUpdate  # noqa: E402
 
 renamed = products.update_product(
     made[2].id, ProductInput(sku=made[2].sku, name="Big mug", price="3.50", currency="EUR")
@@ -150,13 +172,19 @@ assert inventory.get_inventory_item(made[0].sku).data.on_hand == 12
 second_order = orders.create_order(
     OrderInput(customer_id=customer.id, items=[OrderItemInput(product_id=made[0].id, quantity=1)])
 ).data
-orders.update_order(second_order.id, OrderUpdate(items=[OrderItemInput(product_id=made[0].id, quantity=2)]))
+orders.update_order(
+    second_order.id, OrderUpdate(items=[OrderItemInput(product_id=made[0].id, quantity=2)])
+)
 assert order.id in {o.id for o in orders.list_orders(per_page=100).data}
 orders.cancel_order(second_order.id)
 assert orders.get_order(second_order.id).data.status == "cancelled"
-throwaway = customers.create_customer(CustomerInput(email=f"{prefix.lower()}-gone@example.com")).data
+throwaway = customers.create_customer(
+    CustomerInput(email=f"{prefix.lower()}-gone@example.com")
+).data
 customers.delete_customer(throwaway.id)
-webhooks.update_webhook(hook.id, WebhookUpdate(url=hook.url, events=["*"], description="all events"))
+webhooks.update_webhook(
+    hook.id, WebhookUpdate(url=hook.url, events=["*"], description="all events")
+)
 assert webhooks.get_webhook(hook.id).data.description == "all events"
 assert hook.id in {w.id for w in webhooks.list_webhooks().data}
 delivery = webhooks.list_webhook_deliveries(hook.id).data[0]

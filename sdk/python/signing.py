@@ -4,8 +4,8 @@
     client = SignedApiClient(Configuration(host=...), api_key="ak_test_...", api_secret="sk_...")
     ProductsApi(client).list_products(per_page=10)
 
-Every request carries X-API-Key, X-Timestamp and
-X-API-Signature = "sha256=" + hex HMAC-SHA256(secret, "{timestamp}.{METHOD}.{path?query}.{raw body}").
+Every request carries X-API-Key, X-Timestamp and X-API-Signature =
+"sha256=" + hex HMAC-SHA256(secret, "{timestamp}.{METHOD}.{path?query}.{raw body}").
 """
 
 from __future__ import annotations
@@ -27,18 +27,24 @@ def signature(secret: str, timestamp: str, method: str, target: str, body: bytes
 class SignedApiClient(ApiClient):
     """An ApiClient whose every call is signed with an API key and its secret."""
 
-    def __init__(self, configuration=None, *, api_key: str, api_secret: str, clock=time.time, **kwargs):
+    def __init__(
+        self, configuration=None, *, api_key: str, api_secret: str, clock=time.time, **kwargs
+    ):
         super().__init__(configuration, **kwargs)
         self.api_key, self.api_secret, self.clock = api_key, api_secret, clock
 
-    def call_api(self, method, url, header_params=None, body=None, post_params=None, _request_timeout=None):
+    def call_api(
+        self, method, url, header_params=None, body=None, post_params=None, _request_timeout=None
+    ):
         parts = urlsplit(url)
         target = parts.path + (f"?{parts.query}" if parts.query else "")
         timestamp = str(int(self.clock()))
         headers = dict(header_params or {})
         headers["X-API-Key"] = self.api_key
         headers["X-Timestamp"] = timestamp
-        headers["X-API-Signature"] = signature(self.api_secret, timestamp, method, target, _raw(body))
+        headers["X-API-Signature"] = signature(
+            self.api_secret, timestamp, method, target, _raw(body)
+        )
         return super().call_api(method, url, headers, body, post_params, _request_timeout)
 
 

@@ -87,7 +87,9 @@ def programs(sdk_tree, sdk_server, receiver, tmp_path_factory):
             command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
         )
         assert done.returncode == 0, f"{name} program failed:\n{done.stdout}\n{done.stderr}"
-        requests[name] = sdk_server.log_path.read_bytes()[seen:].decode(errors="replace").splitlines()
+        requests[name] = (
+            sdk_server.log_path.read_bytes()[seen:].decode(errors="replace").splitlines()
+        )
         return done.stdout
 
     run.requests = requests
@@ -97,10 +99,19 @@ def programs(sdk_tree, sdk_server, receiver, tmp_path_factory):
 def typescript(out: Path) -> list[str]:
     """Compile the SDK and the program with the pinned `typescript`, strict."""
     tsconfig = ROOT / "sdk" / "typescript" / "tsconfig.e2e.json"
-    subprocess.run([str(ROOT / "node_modules" / ".bin" / "tsc"), "-p", str(tsconfig), "--outDir", str(out)], check=True, cwd=ROOT)
+    subprocess.run(
+        [str(ROOT / "node_modules" / ".bin" / "tsc"), "-p", str(tsconfig), "--outDir", str(out)],
+        check=True,
+        cwd=ROOT,
+    )
     return ["node", str(out / "typescript" / "e2e.js")]
 
 
 def newman(tree: Path, out: Path) -> list[str]:
     """The collection run; the environment's values come from the program's environment."""
-    return [sys.executable, str(ROOT / "sdk" / "postman" / "run_newman.py"), str(tree / "postman"), str(out)]
+    return [
+        sys.executable,
+        str(ROOT / "sdk" / "postman" / "run_newman.py"),
+        str(tree / "postman"),
+        str(out),
+    ]

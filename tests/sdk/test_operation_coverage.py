@@ -45,7 +45,9 @@ def called(lines: list[str], known: dict[str, tuple[str, re.Pattern]]) -> set[st
 
 def listed_gaps() -> set[str]:
     text = (ROOT / "sdk" / "uncovered-operations.txt").read_text()
-    return {line.split()[0] for line in text.splitlines() if line.strip() and not line.startswith("#")}
+    return {
+        line.split()[0] for line in text.splitlines() if line.strip() and not line.startswith("#")
+    }
 
 
 def test_every_operation_is_called_by_an_sdk_program(programs):

@@ -1,4 +1,4 @@
-"""The generated TypeScript SDK (typescript-fetch), with its signing middleware, against a live server.
+"""The generated TypeScript SDK (typescript-fetch), with its signing middleware, live.
 
 The SDK and the program are compiled with the pinned `typescript` (package.json),
 strict, and run with the machine's Node (20+: fetch and Web Crypto built in).
