@@ -31,11 +31,14 @@ from gatehouse_client import (  # noqa: E402
 )
 from gatehouse_client.api_client import ApiClient  # noqa: E402
 from gatehouse_client.models import (  # noqa: E402
+    ApiKeyInput,
+    ApiKeyUpdate,
     CustomerInput,
     InventoryItemInput,
     InventoryItemUpdate,
     OrderInput,
     OrderItemInput,
+    OrderStatusChange,
     OrderUpdate,
     PaymentInput,
     StockQuantity,
@@ -148,6 +151,12 @@ token = OAuthApi(unsigned).issue_token(
 bearer = ApiClient(Configuration(host=config.host, access_token=token.access_token))
 listed = ProductsApi(bearer).list_products(q=prefix)
 assert listed.pagination.total == 3, listed.pagination
+# Revoking the refresh token ends its whole grant, the access token with it.
+oauth, form = OAuthApi(unsigned), "application/x-www-form-urlencoded"
+itself = {"client_id": created.id, "client_secret": created.client_secret, "_content_type": form}
+assert oauth.introspect_token(token.access_token, **itself).active
+renewed = oauth.refresh_token(token.refresh_token, **itself)
+oauth.revoke_token(renewed.refresh_token, **itself)
 
 step("the rest of the catalogue, stock, customers, orders, webhooks, events and credentials")
 
@@ -169,6 +178,8 @@ inventory.reserve_stock(made[0].sku, StockQuantity(quantity=1))
 inventory.release_stock(made[0].sku, StockQuantity(quantity=1))
 inventory.update_inventory_item(made[0].sku, InventoryItemUpdate(on_hand=12, product_id=made[0].id))
 assert inventory.get_inventory_item(made[0].sku).data.on_hand == 12
+inventory.create_inventory_item(InventoryItemInput(sku=made[1].sku, on_hand=1))
+inventory.delete_inventory_item(made[1].sku)
 second_order = orders.create_order(
     OrderInput(customer_id=customer.id, items=[OrderItemInput(product_id=made[0].id, quantity=1)])
 ).data
@@ -177,6 +188,11 @@ orders.update_order(
 )
 assert order.id in {o.id for o in orders.list_orders(per_page=100).data}
 orders.cancel_order(second_order.id)
+third_order = orders.create_order(
+    OrderInput(customer_id=customer.id, items=[OrderItemInput(product_id=made[0].id, quantity=1)])
+).data
+moved = orders.change_order_status(third_order.id, OrderStatusChange(status="cancelled")).data
+assert moved.status == "cancelled", moved
 assert orders.get_order(second_order.id).data.status == "cancelled"
 throwaway = customers.create_customer(
     CustomerInput(email=f"{prefix.lower()}-gone@example.com")
@@ -200,6 +216,11 @@ keys = APIKeysApi(client)
 own = keys.list_api_keys().data[0]
 assert keys.get_api_key(own.id).data.id == own.id
 keys.get_api_key_usage(own.id)
+spare = keys.create_api_key(ApiKeyInput(name=f"{prefix} spare", scopes=["products:read"])).data
+keys.update_api_key(spare.id, ApiKeyUpdate(name=f"{prefix} spare key", scopes=["products:read"]))
+assert keys.get_api_key(spare.id).data.name == f"{prefix} spare key"
+keys.regenerate_api_key(spare.id)
+keys.revoke_api_key(spare.id)
 oauth_clients = OAuthClientsApi(client)
 assert created.id in {c.id for c in oauth_clients.list_oauth_clients().data}
 assert oauth_clients.get_oauth_client(created.id).data.name == f"{prefix} app"
