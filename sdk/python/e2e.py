@@ -9,6 +9,7 @@ import json
 import os
 import sys
 import time
+from datetime import UTC, datetime
 
 sys.path.insert(0, os.path.join(os.environ["GATEHOUSE_SDK"], "python"))
 
@@ -226,6 +227,7 @@ assert created.id in {c.id for c in oauth_clients.list_oauth_clients().data}
 assert oauth_clients.get_oauth_client(created.id).data.name == f"{prefix} app"
 oauth_clients.rotate_oauth_client_secret(created.id)
 oauth_clients.revoke_oauth_client(created.id)
+webhooks.recover_webhook_deliveries(hook.id, since=datetime(2020, 1, 1, tzinfo=UTC))
 webhooks.delete_webhook(hook.id)
 
 print("all steps passed")
