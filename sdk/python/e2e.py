@@ -10,16 +10,23 @@ import os
 import sys
 import time
 from datetime import UTC, datetime
+from email import message_from_bytes, policy
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pyotp
 
 sys.path.insert(0, os.path.join(os.environ["GATEHOUSE_SDK"], "python"))
 
 from gatehouse_client import (  # noqa: E402
+    AccountsApi,
     ApiException,
     APIKeysApi,
     Configuration,
     CustomersApi,
     EventsApi,
     InventoryApi,
+    MembersApi,
     OAuthApi,
     OAuthClientInput,
     OAuthClientsApi,
@@ -35,14 +42,24 @@ from gatehouse_client.models import (  # noqa: E402
     ApiKeyInput,
     ApiKeyUpdate,
     CustomerInput,
+    ForgotPasswordInput,
     InventoryItemInput,
     InventoryItemUpdate,
+    LoginInput,
+    MemberInput,
+    MemberRoleInput,
+    MfaDisableInput,
+    MfaVerifyInput,
     OrderInput,
     OrderItemInput,
     OrderStatusChange,
     OrderUpdate,
     PaymentInput,
+    RefreshInput,
+    RegisterInput,
+    ResetPasswordInput,
     StockQuantity,
+    VerifyEmailInput,
     WebhookUpdate,
 )
 from gatehouse_client.signing import SignedApiClient  # noqa: E402
@@ -229,5 +246,56 @@ oauth_clients.rotate_oauth_client_secret(created.id)
 oauth_clients.revoke_oauth_client(created.id)
 webhooks.recover_webhook_deliveries(hook.id, since=datetime(2020, 1, 1, tzinfo=UTC))
 webhooks.delete_webhook(hook.id)
+
+step("a person: sign up, verify the address, sign in, MFA, members, password reset")
+mail_dir = Path(env["GATEHOUSE_MAIL_DIR"])
+
+
+def link_token(address: str, page: str) -> str:
+    """The token of the newest mailed link to the portal page `page` for `address`."""
+    found = None
+    for path in sorted(mail_dir.glob("*.eml")):
+        message = message_from_bytes(path.read_bytes(), policy=policy.default)
+        if message["To"] != address:
+            continue
+        for word in message.get_content().split():
+            parts = urlsplit(word)
+            if parts.path == f"/portal/{page}":
+                found = parse_qs(parts.query)["token"][0]
+    assert found, f"no /portal/{page} mail to {address}"
+    return found
+
+
+accounts = AccountsApi(unsigned)
+ada, password = f"{prefix.lower()}-ada@example.com", "correct horse battery staple"
+accounts.register(
+    RegisterInput(email=ada, password=password, name="Ada", organization_name=f"{prefix} engines")
+)
+accounts.verify_email(VerifyEmailInput(token=link_token(ada, "verify-email")))
+session = accounts.login(LoginInput(email=ada, password=password))
+session = accounts.refresh(RefreshInput(refresh_token=session.refresh_token))
+person = AccountsApi(ApiClient(Configuration(host=config.host, access_token=session.access_token)))
+me = person.get_me().data
+assert me.email == ada and me.email_verified, me
+totp = pyotp.TOTP(person.enable_mfa().data.secret)
+person.verify_mfa(MfaVerifyInput(code=totp.now()))
+assert person.get_me().data.mfa_enabled
+# The next period's code: the one just used may not be spent twice.
+person.disable_mfa(MfaDisableInput(password=password, code=totp.at(time.time() + 30)))
+grace = f"{prefix.lower()}-grace@example.com"
+accounts.register(
+    RegisterInput(email=grace, password=password, name="Grace", organization_name=f"{prefix} navy")
+)
+members = MembersApi(person.api_client)
+added = members.add_member(me.organization_id, MemberInput(email=grace, role="developer")).data
+members.change_member_role(me.organization_id, added.user_id, MemberRoleInput(role="viewer"))
+assert grace in {m.email for m in members.list_members(me.organization_id).data}
+members.remove_member(me.organization_id, added.user_id)
+person.logout()
+accounts.forgot_password(ForgotPasswordInput(email=ada))
+accounts.reset_password(
+    ResetPasswordInput(token=link_token(ada, "reset-password"), password=password + " again")
+)
+accounts.login(LoginInput(email=ada, password=password + " again"))
 
 print("all steps passed")

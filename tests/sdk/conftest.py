@@ -81,6 +81,8 @@ def programs(sdk_tree, sdk_server, receiver, tmp_path_factory):
             "GATEHOUSE_RECEIVER_URL": receiver.url,
             "GATEHOUSE_PREFIX": name.upper(),
             "GATEHOUSE_SDK": str(sdk_tree),
+            # Where the server writes its mail (sign-up and reset links).
+            "GATEHOUSE_MAIL_DIR": str(Path(sdk_server.env["GATEHOUSE_VAR_DIR"]) / "mail"),
         }
         seen = len(sdk_server.log_path.read_bytes())
         done = subprocess.run(
