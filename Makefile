@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-fast generate lint bench migrate clean
+.PHONY: help run test test-fast generate sdk lint bench migrate clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -34,6 +34,9 @@ test: $(STAMP) $(NODE_STAMP) ## Run every test (unit, integration on SQLite and 
 
 generate: $(STAMP) $(NODE_STAMP) ## Bundle the spec and regenerate generated/ from openapi/
 	$(BIN)/python -m scripts.generate
+
+sdk: $(STAMP) $(NODE_STAMP) ## Generate the Python, TypeScript, PHP and Ruby SDKs and the Postman collection into sdk/generated/
+	$(BIN)/python -m scripts.sdk
 
 lint: $(STAMP) $(NODE_STAMP) ## Lint the spec (openapi-spec-validator, Redocly) and the code (ruff)
 	$(BIN)/python -m scripts.lint_spec
