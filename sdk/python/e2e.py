@@ -22,6 +22,7 @@ from gatehouse_client import (  # noqa: E402
     AccountsApi,
     ApiException,
     APIKeysApi,
+    AuditLogApi,
     Configuration,
     CustomersApi,
     EventsApi,
@@ -34,6 +35,7 @@ from gatehouse_client import (  # noqa: E402
     PaymentsApi,
     ProductInput,
     ProductsApi,
+    UsageApi,
     WebhookInput,
     WebhooksApi,
 )
@@ -246,6 +248,22 @@ oauth_clients.rotate_oauth_client_secret(created.id)
 oauth_clients.revoke_oauth_client(created.id)
 webhooks.recover_webhook_deliveries(hook.id, since=datetime(2020, 1, 1, tzinfo=UTC))
 webhooks.delete_webhook(hook.id)
+
+step("usage reports, rate-limit quotas and the audit log")
+usage = UsageApi(client)
+# Records reach the reports within about a second of each answer (written in batches).
+deadline = time.monotonic() + 30
+while usage.get_usage_summary(key_id=own.id).data.totals.requests == 0:
+    assert time.monotonic() < deadline, "no usage recorded"
+    time.sleep(0.5)
+assert usage.get_usage_endpoints(key_id=own.id).data.endpoints
+assert usage.get_usage_errors().data.errors >= 1  # the 404 and the 400 above
+hour = {w.name: w for w in usage.get_usage_quotas().data.windows}["hour"]
+assert 0 <= hour.remaining < hour.limit
+audit = AuditLogApi(client)
+revoked = audit.list_audit_events(action=["revoke_api_key"], resource_id=spare.id).data
+assert len(revoked) == 1 and revoked[0].outcome == "success"
+assert audit.get_audit_event(revoked[0].id).data.resource.id == spare.id
 
 step("a person: sign up, verify the address, sign in, MFA, members, password reset")
 mail_dir = Path(env["GATEHOUSE_MAIL_DIR"])
