@@ -33,7 +33,8 @@ SPECS = {
 
 # Each document once; v1 twice more, its operations called with a Bearer access token
 # instead of the signed API key (the OAuth2 alternative of every security requirement):
-# an OAuth client's token ("bearer") and a signed-in person's, an owner ("person").
+# an OAuth client's token ("bearer") and a signed-in person's, an owner ("person"),
+# those two on PostgreSQL only (tests/contract/conftest.py).
 # v2 shares v1's handlers and security, so one credential covers what differs: its
 # problem details, cursor lists and the version header.
 RUNS = [
