@@ -11,8 +11,10 @@ page at desktop and phone widths go to var/screenshots/.
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
+import pyotp
 import pytest
 import requests
 from selenium import webdriver
@@ -20,7 +22,16 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from tests.support.people import link_token, new_password, only_message_to, unique_email
+from tests.support.api import BaseUrlSession
+from tests.support.people import (
+    AUTH,
+    as_bearer,
+    link_token,
+    new_password,
+    only_message_to,
+    unique_email,
+    verified_person,
+)
 from tests.support.receiver import Receiver
 from tests.support.signing import SignedKeyAuth
 
@@ -196,3 +207,23 @@ def test_an_integrator_goes_from_sign_up_to_a_revoked_key(server, browser):
         "/api/v1/auth/register - Failed to load resource: the server responded with a status of 400"
     )
     assert [e for e in portal.console_errors() if refused_on_purpose not in e] == []
+
+
+@ON_SQLITE
+def test_sign_in_asks_for_the_authenticator_code_once_mfa_is_on(server, browser):
+    visitor = BaseUrlSession(server.url, None)
+    person = verified_person(server, visitor, "portal-mfa")
+    session = as_bearer(server, person.tokens(visitor)["access_token"])
+    totp = pyotp.TOTP(session.post(f"{AUTH}/mfa/enable").json()["data"]["secret"])
+    assert session.post(f"{AUTH}/mfa/verify", json={"code": totp.now()}).status_code == 204
+
+    portal = Portal(browser, server.url)
+    portal.open("login")
+    portal.fill({"email": person.email, "password": person.password})
+    portal.submit("login-form")
+    portal.until_text("#login-form .form-error", "totp")
+    assert browser.execute_script("return sessionStorage.length") == 0
+
+    portal.fill({"totp": totp.at(time.time() + totp.interval)})  # the confirming code is spent
+    portal.submit("login-form")
+    portal.wait.until(ready.url_contains("/portal/keys"))
