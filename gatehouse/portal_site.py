@@ -28,6 +28,8 @@ TITLES = {
     "signup": "Create your account",
     "login": "Sign in",
     "verify-email": "Verify your email",
+    "forgot-password": "Forgot your password",
+    "reset-password": "Choose a new password",
     "keys": "API keys",
     "dashboard": "Dashboard",
     "webhooks": "Webhooks",

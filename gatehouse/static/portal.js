@@ -89,6 +89,25 @@ const pages = {
       : "This link is not valid (it may have been used already). " + ((result.payload && result.payload.error && result.payload.error.message) || "");
   },
 
+  "forgot-password"() {
+    onSubmit("forgot-form", async (form) => {
+      const result = await call("POST", "/auth/forgot-password", values(form));
+      if (!result.ok) return showErrors(form, result);
+      form.hidden = true;
+      document.getElementById("forgot-done").hidden = false;
+    });
+  },
+
+  "reset-password"() {
+    onSubmit("reset-form", async (form) => {
+      const body = { ...values(form), token: new URLSearchParams(location.search).get("token") || "" };
+      const result = await call("POST", "/auth/reset-password", body);
+      if (!result.ok) return showErrors(form, result);
+      form.hidden = true;
+      document.getElementById("reset-done").hidden = false;
+    });
+  },
+
   login() {
     onSubmit("login-form", async (form) => {
       const result = await call("POST", "/auth/login", values(form));

@@ -27,6 +27,7 @@ from tests.support.people import (
     AUTH,
     as_bearer,
     link_token,
+    messages_to,
     new_password,
     only_message_to,
     unique_email,
@@ -225,5 +226,32 @@ def test_sign_in_asks_for_the_authenticator_code_once_mfa_is_on(server, browser)
     assert browser.execute_script("return sessionStorage.length") == 0
 
     portal.fill({"totp": totp.at(time.time() + totp.interval)})  # the confirming code is spent
+    portal.submit("login-form")
+    portal.wait.until(ready.url_contains("/portal/keys"))
+
+
+@ON_SQLITE
+def test_a_forgotten_password_is_reset_from_the_mailed_link(server, browser):
+    person = verified_person(server, BaseUrlSession(server.url, None), "portal-reset")
+    portal = Portal(browser, server.url)
+    portal.open("login")
+    browser.find_element(By.LINK_TEXT, "Forgot your password?").click()
+    portal.wait.until(ready.url_contains("/portal/forgot-password"))
+    portal.wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready"))
+    portal.fill({"email": person.email})
+    portal.submit("forgot-form")
+    portal.wait.until(lambda d: d.find_element(By.ID, "forgot-done").is_displayed())
+    portal.screenshot("forgot-password")
+
+    token = link_token(messages_to(server, person.email)[-1], "reset-password")
+    portal.open(f"reset-password?token={token}")
+    portal.screenshot("reset-password")
+    password = new_password()
+    portal.fill({"password": password})
+    portal.submit("reset-form")
+    portal.wait.until(lambda d: d.find_element(By.ID, "reset-done").is_displayed())
+
+    portal.open("login")
+    portal.fill({"email": person.email, "password": password})
     portal.submit("login-form")
     portal.wait.until(ready.url_contains("/portal/keys"))
