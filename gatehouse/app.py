@@ -54,6 +54,8 @@ APIS = (
     ("wellknown.json", "/.well-known", SwaggerUIOptions(serve_spec=False, swagger_ui=False)),
     # The reference pages and guides (gatehouse.docs_site), outside /api: not an API.
     ("docs.json", "/docs", SwaggerUIOptions(serve_spec=False, swagger_ui=False)),
+    # The developer portal's pages (gatehouse.portal_site): clients of /api/v1.
+    ("portal.json", "/portal", SwaggerUIOptions(serve_spec=False, swagger_ui=False)),
 )
 
 

@@ -39,10 +39,11 @@ log = structlog.get_logger("gatehouse.rate_limits")
 
 # Operations that are never limited: load balancers probe health, Prometheus
 # scrapes metrics (protected by their own setting), token verifiers fetch the
-# JWKS, and one look at the reference loads several documentation assets;
-# none of them changes anything. (The specs and Swagger UI are served outside
+# JWKS, and one look at the reference (or a portal page) loads several
+# assets; none of them changes anything. The API calls the portal's script
+# makes are counted like any other. (The specs and Swagger UI are served outside
 # Flask and never counted either.)
-EXEMPT_PATHS = ("/api/health", "/api/metrics", "/.well-known/", "/docs")
+EXEMPT_PATHS = ("/api/health", "/api/metrics", "/.well-known/", "/docs", "/portal")
 # The flask-limiter scope of application limits: one counter for every operation.
 SCOPE = "global"
 

@@ -25,6 +25,7 @@ SPECS = {
     "system": "openapi/system/openapi.yaml",
     "wellknown": "openapi/wellknown/openapi.yaml",
     "docs": "openapi/docs/openapi.yaml",
+    "portal": "openapi/portal/openapi.yaml",
 }
 
 

@@ -28,6 +28,7 @@ SPECS = {
     "system": ("generated/openapi/system.json", "/api"),
     "wellknown": ("generated/openapi/wellknown.json", "/.well-known"),
     "docs": ("generated/openapi/docs.json", "/docs"),
+    "portal": ("generated/openapi/portal.json", "/portal"),
 }
 
 
@@ -45,6 +46,7 @@ RUNS = [
     ("system", "api-key"),
     ("wellknown", "api-key"),
     ("docs", "api-key"),
+    ("portal", "api-key"),
 ]
 
 

@@ -1,0 +1,262 @@
+"""The developer portal in headless Chromium (Selenium + Debian's chromium-driver).
+
+Walks flows 5.1 and 5.3 as a person would, through the pages only: sign up,
+verify the address from the mail written to var/mail, sign in, create a key and
+read it off the page, call the API with it, find that call on the dashboard,
+register a webhook against a local receiver, see the test delivery in the log,
+redeliver it, revoke the key and see its next call refused. Screenshots of each
+page at desktop and phone widths go to var/screenshots/.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pyotp
+import pytest
+import requests
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ready
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from tests.support.api import BaseUrlSession
+from tests.support.people import (
+    AUTH,
+    as_bearer,
+    link_token,
+    messages_to,
+    new_password,
+    only_message_to,
+    unique_email,
+    verified_person,
+)
+from tests.support.receiver import Receiver
+from tests.support.signing import SignedKeyAuth
+
+ON_SQLITE = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
+
+
+@pytest.fixture
+def browser():
+    driver_path = shutil.which("chromedriver")
+    assert driver_path, "chromium-driver is not installed (.ci/run installs it; see the README)"
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(driver_path))
+    driver.set_window_size(*SIZES["desktop"])
+    yield driver
+    driver.quit()
+
+
+class Portal:
+    def __init__(self, driver, base_url: str) -> None:
+        self.driver, self.base_url = driver, base_url
+        self.wait = WebDriverWait(driver, 20)
+
+    def open(self, page: str) -> None:
+        self.driver.get(f"{self.base_url}/portal/{page}")
+        self.wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready"))
+
+    def fill(self, values: dict[str, str]) -> None:
+        for name, value in values.items():
+            field = self.driver.find_element(By.ID, name)
+            field.clear()
+            field.send_keys(value)
+
+    def submit(self, form_id: str) -> None:
+        self.driver.find_element(By.CSS_SELECTOR, f"#{form_id} button[type=submit]").click()
+
+    def text(self, selector: str) -> str:
+        return self.driver.find_element(By.CSS_SELECTOR, selector).text
+
+    def until_text(self, selector: str, expected: str) -> None:
+        self.wait.until(ready.text_to_be_present_in_element((By.CSS_SELECTOR, selector), expected))
+
+    def reopen_until(self, page: str, selector: str, expected: str) -> None:
+        """Reload `page` until `selector` shows `expected`: usage is counted in the background."""
+
+        def shown(driver) -> bool:
+            self.open(page)
+            return expected in driver.find_element(By.CSS_SELECTOR, selector).text
+
+        self.wait.until(shown)
+
+    def click(self, label: str) -> None:
+        self.driver.find_element(By.CSS_SELECTOR, f'button[aria-label="{label}"]').click()
+
+    def screenshot(self, name: str) -> None:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for size, (width, height) in SIZES.items():
+            self.driver.set_window_size(width, height)
+            self.driver.save_screenshot(str(SCREENSHOTS / f"{name}-{size}.png"))
+        self.driver.set_window_size(*SIZES["desktop"])
+
+    def console_errors(self) -> list[str]:
+        return [
+            entry["message"]
+            for entry in self.driver.get_log("browser")
+            if entry["level"] == "SEVERE"
+        ]
+
+
+@ON_SQLITE
+def test_an_integrator_goes_from_sign_up_to_a_revoked_key(server, browser):
+    portal = Portal(browser, server.url)
+    email, password = unique_email("portal"), new_password()
+
+    # 5.1: sign up; a bad password is refused with the API's own detail, next to the field.
+    portal.open("signup")
+    portal.screenshot("signup")
+    portal.fill({"name": "Ada", "organizationName": "Engines", "email": email, "password": "short"})
+    portal.submit("signup-form")
+    portal.until_text("#password-error", "too short")
+    assert browser.find_element(By.ID, "password").get_attribute("aria-invalid") == "true"
+    portal.fill({"password": password})
+    portal.submit("signup-form")
+    portal.wait.until(lambda d: d.find_element(By.ID, "signup-done").is_displayed())
+
+    token = link_token(only_message_to(server, email), "verify-email")
+    portal.open(f"verify-email?token={token}")
+    portal.until_text("#verify-status", "verified")
+    portal.screenshot("verify-email")
+
+    portal.open("login")
+    portal.screenshot("login")
+    portal.fill({"email": email, "password": password})
+    # Test mode: webhooks, like keys and events, belong to one mode.
+    Select(browser.find_element(By.ID, "mode")).select_by_value("test")
+    portal.submit("login-form")
+    portal.wait.until(ready.url_contains("/portal/keys"))
+    portal.wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready"))
+
+    # A key: shown once, copied off the page, used from here.
+    portal.fill({"name": "Warehouse sync"})
+    portal.submit("key-form")
+    portal.wait.until(lambda d: d.find_element(By.ID, "new-key").is_displayed())
+    browser.find_element(By.CSS_SELECTOR, 'button[data-copy="new-key-value"]').click()
+    portal.wait.until(lambda d: d.find_element(By.ID, "copy-status").text)
+    key = browser.find_element(By.ID, "new-key-value").get_attribute("value")
+    secret = browser.find_element(By.ID, "new-key-secret").get_attribute("value")
+    assert key.startswith("ak_test_") and secret
+    portal.screenshot("keys")
+
+    signed = SignedKeyAuth(key, secret)
+    made = requests.get(f"{server.url}/api/v1/products", auth=signed, timeout=10)
+    assert made.status_code == 200, made.text
+
+    portal.reopen_until("keys", "#keys-table tbody td.usage", "1")
+    assert "never" not in portal.text("#keys-table tbody tr")
+
+    portal.open("dashboard")
+    bars = browser.find_elements(By.CSS_SELECTOR, "#requests-chart rect.bar")
+    assert len(bars) >= 28
+    # The key alone: today's bar is that one call.
+    Select(browser.find_element(By.ID, "key-filter")).select_by_index(1)  # the one key
+    portal.wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready"))
+    assert portal.text("#totals").startswith("1 requests, 0 errors")
+    bars = browser.find_elements(By.CSS_SELECTOR, "#requests-chart rect.bar")
+    assert bars[-1].get_attribute("data-value") == "1"
+    portal.screenshot("dashboard")
+
+    # 5.3: a webhook against a local receiver; its test delivery, then a redelivery.
+    with Receiver() as receiver:
+        portal.open("webhooks")
+        portal.fill({"url": receiver.url})
+        browser.find_element(By.ID, "event-product-created").click()
+        portal.submit("webhook-form")
+        portal.until_text("#webhooks-table tbody", receiver.url)
+        portal.click(f"Send a test event to {receiver.url}")
+        portal.wait.until(lambda d: d.find_element(By.ID, "delivery-detail").text)
+        receiver.wait_for(
+            lambda: len(receiver.events("webhook.test")) >= 2
+        )  # registering, then this
+        print(portal.text("#delivery-detail"))
+        # An event the endpoint subscribed to, made with the key: a delivery in the log.
+        product = {"sku": "PORTAL-1", "name": "Portal", "price": "1.00", "currency": "EUR"}
+        made = requests.post(f"{server.url}/api/v1/products", json=product, auth=signed, timeout=10)
+        assert made.status_code == 201, made.text
+        receiver.wait_for(lambda: len(receiver.events("product.created")) >= 1)
+        portal.click(f"Deliveries of {receiver.url}")
+        portal.until_text("#deliveries-table tbody", "succeeded")
+        first = browser.find_element(By.CSS_SELECTOR, "#deliveries-table tbody tr")
+        delivery_id = first.get_attribute("data-delivery-id")
+        portal.click(f"Detail of {delivery_id}")
+        portal.until_text("#delivery-detail", delivery_id)
+        portal.screenshot("webhooks")
+        portal.click(f"Redeliver {delivery_id}")
+        portal.until_text("#flash", "Redelivery")
+        receiver.wait_for(lambda: len(receiver.events("product.created")) >= 2)
+
+        portal.click(f"pause {receiver.url}")
+        portal.until_text("#webhooks-table tbody .status", "paused")
+
+    # Revoke the key: its next call fails.
+    portal.open("keys")
+    browser.execute_script("window.confirm = () => true")  # the confirmation dialog, accepted
+    portal.click("Revoke Warehouse sync")
+    portal.until_text("#keys-table tbody .status", "revoked")
+    refused = requests.get(f"{server.url}/api/v1/products", auth=signed, timeout=10)
+    assert refused.status_code == 401, refused.text
+
+    browser.find_element(By.ID, "logout").click()
+    portal.wait.until(ready.url_contains("/portal/login"))
+    assert browser.execute_script("return sessionStorage.length") == 0
+    # The one failed request the walk made on purpose: the short password.
+    refused_on_purpose = (
+        "/api/v1/auth/register - Failed to load resource: the server responded with a status of 400"
+    )
+    assert [e for e in portal.console_errors() if refused_on_purpose not in e] == []
+
+
+@ON_SQLITE
+def test_sign_in_asks_for_the_authenticator_code_once_mfa_is_on(server, browser):
+    visitor = BaseUrlSession(server.url, None)
+    person = verified_person(server, visitor, "portal-mfa")
+    session = as_bearer(server, person.tokens(visitor)["access_token"])
+    totp = pyotp.TOTP(session.post(f"{AUTH}/mfa/enable").json()["data"]["secret"])
+    assert session.post(f"{AUTH}/mfa/verify", json={"code": totp.now()}).status_code == 204
+
+    portal = Portal(browser, server.url)
+    portal.open("login")
+    portal.fill({"email": person.email, "password": person.password})
+    portal.submit("login-form")
+    portal.until_text("#login-form .form-error", "totp")
+    assert browser.execute_script("return sessionStorage.length") == 0
+
+    portal.fill({"totp": totp.at(time.time() + totp.interval)})  # the confirming code is spent
+    portal.submit("login-form")
+    portal.wait.until(ready.url_contains("/portal/keys"))
+
+
+@ON_SQLITE
+def test_a_forgotten_password_is_reset_from_the_mailed_link(server, browser):
+    person = verified_person(server, BaseUrlSession(server.url, None), "portal-reset")
+    portal = Portal(browser, server.url)
+    portal.open("login")
+    browser.find_element(By.LINK_TEXT, "Forgot your password?").click()
+    portal.wait.until(ready.url_contains("/portal/forgot-password"))
+    portal.wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready"))
+    portal.fill({"email": person.email})
+    portal.submit("forgot-form")
+    portal.wait.until(lambda d: d.find_element(By.ID, "forgot-done").is_displayed())
+    portal.screenshot("forgot-password")
+
+    token = link_token(messages_to(server, person.email)[-1], "reset-password")
+    portal.open(f"reset-password?token={token}")
+    portal.screenshot("reset-password")
+    password = new_password()
+    portal.fill({"password": password})
+    portal.submit("reset-form")
+    portal.wait.until(lambda d: d.find_element(By.ID, "reset-done").is_displayed())
+
+    portal.open("login")
+    portal.fill({"email": person.email, "password": password})
+    portal.submit("login-form")
+    portal.wait.until(ready.url_contains("/portal/keys"))
