@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import typing as t
 
 from connexion.datastructures import MediaTypeDict
@@ -38,6 +39,10 @@ class RequestInvalid(BadRequestProblem):
         self.details = details
 
 
+# Fields whose values are secrets: their errors name the rule, never the value.
+SECRET_FIELD = re.compile(r"(password|secret|token)$", re.IGNORECASE)
+
+
 def _dotted(path: t.Iterable[t.Any], prefix: str = "") -> str:
     parts = [prefix] if prefix else []
     parts += [str(part) for part in path]
@@ -54,7 +59,12 @@ def describe(error: ValidationError, prefix: str = "") -> dict[str, str]:
         allowed = set(error.schema.get("properties", {}))
         extra = [name for name in error.instance if name not in allowed]
         return {_dotted([*error.absolute_path, n], prefix): "is not allowed" for n in extra}
-    return {_dotted(error.absolute_path, prefix): error.message}
+    message = error.message
+    field = str(error.absolute_path[-1]) if error.absolute_path else ""
+    if SECRET_FIELD.search(field) and isinstance(error.instance, str):
+        # jsonschema quotes the value ("'hunter2' is too short"): never echo a secret back.
+        message = message.replace(repr(error.instance), "The value", 1)
+    return {_dotted(error.absolute_path, prefix): message}
 
 
 class AllErrorsParameterValidator(ParameterValidator):

@@ -90,3 +90,22 @@ def test_parameter_validator_reports_the_first_problem_of_a_value():
     assert check("query", 50, schema) is None
     assert check("query", None, {**schema, "required": True}) == "is required"
     assert check("query", None, schema) is None
+
+
+def test_a_secret_fields_error_names_the_rule_not_the_value():
+    schema = {
+        "type": "object",
+        "properties": {
+            "password": {"type": "string", "minLength": 12},
+            "clientSecret": {"type": "string", "pattern": "^cs_"},
+            "name": {"type": "string", "minLength": 12},
+        },
+    }
+    body = {"password": "hunter2", "clientSecret": "letmein", "name": "short"}
+    details = {}
+    for error in Draft4Validator(schema).iter_errors(body):
+        details.update(describe(error))
+    assert details["password"] == "The value is too short"
+    assert details["clientSecret"] == "The value does not match '^cs_'"
+    assert "hunter2" not in str(details) and "letmein" not in str(details)
+    assert details["name"] == "'short' is too short"  # not a secret: the value helps
