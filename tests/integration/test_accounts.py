@@ -77,7 +77,7 @@ def test_a_password_equal_to_the_address_or_too_short_is_refused(people_server, 
     assert "email" in assert_error(same, 400, "VALIDATION_ERROR")["details"]["password"]
     short = register(visitor, unique_email("policy"), "short-pw")
     details = assert_error(short, 400, "VALIDATION_ERROR")["details"]
-    assert details["password"] == "The value is too short"  # the rule, never the password
+    assert details["password"] == "The value is too short"  # noqa: S105 (the rule, not a password)
     assert "short-pw" not in short.text
     assert messages_to(people_server, email) == []
 

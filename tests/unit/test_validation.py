@@ -105,7 +105,7 @@ def test_a_secret_fields_error_names_the_rule_not_the_value():
     details = {}
     for error in Draft4Validator(schema).iter_errors(body):
         details.update(describe(error))
-    assert details["password"] == "The value is too short"
+    assert details["password"] == "The value is too short"  # noqa: S105 (a message)
     assert details["clientSecret"] == "The value does not match '^cs_'"
     assert "hunter2" not in str(details) and "letmein" not in str(details)
     assert details["name"] == "'short' is too short"  # not a secret: the value helps
