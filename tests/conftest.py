@@ -82,3 +82,22 @@ class ApiSession(requests.Session):
 
     def request(self, method, url, *args, **kwargs):
         return super().request(method, self.base_url + url, *args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def people_server(server, tmp_path_factory):
+    """A second process on `server`'s database and var dir (so the same keys and mail
+    folder) for the accounts tests: the contract tests fuzz sign-in from 127.0.0.1
+    and spend the per-address budget of `server`, so this one has a wide budget.
+    Throttling itself is tested on a server of its own with small budgets.
+    """
+    log_dir = tmp_path_factory.mktemp("people")
+    env = {name: server.env[name] for name in ("DATABASE_URL", "GATEHOUSE_VAR_DIR")}
+    env |= {
+        "GATEHOUSE_VALIDATE_RESPONSES": "true",
+        "GATEHOUSE_LOGIN_LIMIT_PER_ADDRESS": "1000 per 15 minutes",
+        "GATEHOUSE_RESET_LIMIT_PER_ADDRESS": "1000 per hour",
+    }
+    live = LiveServer(env, log_dir / "server.log").start()
+    yield live
+    live.stop()

@@ -41,6 +41,14 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
 
 
+@pytest.fixture(scope="session")
+def portal_server(people_server):
+    """The walks sign people up and in from 127.0.0.1, as the contract tests do on the shared
+    server, spending its per-address budgets: they use `people_server`, a second process on
+    the same database and mail folder with wide budgets."""
+    return people_server
+
+
 @pytest.fixture
 def browser():
     driver_path = shutil.which("chromedriver")
@@ -107,8 +115,8 @@ class Portal:
 
 
 @ON_SQLITE
-def test_an_integrator_goes_from_sign_up_to_a_revoked_key(server, browser):
-    portal = Portal(browser, server.url)
+def test_an_integrator_goes_from_sign_up_to_a_revoked_key(portal_server, browser):
+    portal = Portal(browser, portal_server.url)
     email, password = unique_email("portal"), new_password()
 
     # 5.1: sign up; a bad password is refused with the API's own detail, next to the field.
@@ -122,7 +130,7 @@ def test_an_integrator_goes_from_sign_up_to_a_revoked_key(server, browser):
     portal.submit("signup-form")
     portal.wait.until(lambda d: d.find_element(By.ID, "signup-done").is_displayed())
 
-    token = link_token(only_message_to(server, email), "verify-email")
+    token = link_token(only_message_to(portal_server, email), "verify-email")
     portal.open(f"verify-email?token={token}")
     portal.until_text("#verify-status", "verified")
     portal.screenshot("verify-email")
@@ -148,7 +156,7 @@ def test_an_integrator_goes_from_sign_up_to_a_revoked_key(server, browser):
     portal.screenshot("keys")
 
     signed = SignedKeyAuth(key, secret)
-    made = requests.get(f"{server.url}/api/v1/products", auth=signed, timeout=10)
+    made = requests.get(f"{portal_server.url}/api/v1/products", auth=signed, timeout=10)
     assert made.status_code == 200, made.text
 
     portal.reopen_until("keys", "#keys-table tbody td.usage", "1")
@@ -180,7 +188,9 @@ def test_an_integrator_goes_from_sign_up_to_a_revoked_key(server, browser):
         print(portal.text("#delivery-detail"))
         # An event the endpoint subscribed to, made with the key: a delivery in the log.
         product = {"sku": "PORTAL-1", "name": "Portal", "price": "1.00", "currency": "EUR"}
-        made = requests.post(f"{server.url}/api/v1/products", json=product, auth=signed, timeout=10)
+        made = requests.post(
+            f"{portal_server.url}/api/v1/products", json=product, auth=signed, timeout=10
+        )
         assert made.status_code == 201, made.text
         receiver.wait_for(lambda: len(receiver.events("product.created")) >= 1)
         portal.click(f"Deliveries of {receiver.url}")
@@ -202,7 +212,7 @@ def test_an_integrator_goes_from_sign_up_to_a_revoked_key(server, browser):
     browser.execute_script("window.confirm = () => true")  # the confirmation dialog, accepted
     portal.click("Revoke Warehouse sync")
     portal.until_text("#keys-table tbody .status", "revoked")
-    refused = requests.get(f"{server.url}/api/v1/products", auth=signed, timeout=10)
+    refused = requests.get(f"{portal_server.url}/api/v1/products", auth=signed, timeout=10)
     assert refused.status_code == 401, refused.text
 
     browser.find_element(By.ID, "logout").click()
@@ -216,14 +226,14 @@ def test_an_integrator_goes_from_sign_up_to_a_revoked_key(server, browser):
 
 
 @ON_SQLITE
-def test_sign_in_asks_for_the_authenticator_code_once_mfa_is_on(server, browser):
-    visitor = BaseUrlSession(server.url, None)
-    person = verified_person(server, visitor, "portal-mfa")
-    session = as_bearer(server, person.tokens(visitor)["access_token"])
+def test_sign_in_asks_for_the_authenticator_code_once_mfa_is_on(portal_server, browser):
+    visitor = BaseUrlSession(portal_server.url, None)
+    person = verified_person(portal_server, visitor, "portal-mfa")
+    session = as_bearer(portal_server, person.tokens(visitor)["access_token"])
     totp = pyotp.TOTP(session.post(f"{AUTH}/mfa/enable").json()["data"]["secret"])
     assert session.post(f"{AUTH}/mfa/verify", json={"code": totp.now()}).status_code == 204
 
-    portal = Portal(browser, server.url)
+    portal = Portal(browser, portal_server.url)
     portal.open("login")
     portal.fill({"email": person.email, "password": person.password})
     portal.submit("login-form")
@@ -236,9 +246,9 @@ def test_sign_in_asks_for_the_authenticator_code_once_mfa_is_on(server, browser)
 
 
 @ON_SQLITE
-def test_a_forgotten_password_is_reset_from_the_mailed_link(server, browser):
-    person = verified_person(server, BaseUrlSession(server.url, None), "portal-reset")
-    portal = Portal(browser, server.url)
+def test_a_forgotten_password_is_reset_from_the_mailed_link(portal_server, browser):
+    person = verified_person(portal_server, BaseUrlSession(portal_server.url, None), "portal-reset")
+    portal = Portal(browser, portal_server.url)
     portal.open("login")
     browser.find_element(By.LINK_TEXT, "Forgot your password?").click()
     portal.wait.until(ready.url_contains("/portal/forgot-password"))
@@ -248,7 +258,7 @@ def test_a_forgotten_password_is_reset_from_the_mailed_link(server, browser):
     portal.wait.until(lambda d: d.find_element(By.ID, "forgot-done").is_displayed())
     portal.screenshot("forgot-password")
 
-    token = link_token(messages_to(server, person.email)[-1], "reset-password")
+    token = link_token(messages_to(portal_server, person.email)[-1], "reset-password")
     portal.open(f"reset-password?token={token}")
     portal.screenshot("reset-password")
     password = new_password()
