@@ -44,9 +44,7 @@ METRICS_MODES = ("off", "open", "token")
 
 def _metrics_mode(env: dict[str, str]) -> str:
     """Refused at start-up rather than served unprotected by mistake."""
-    mode = (env.get("GATEHOUSE_METRICS") or "open").strip().lower()
-    if mode not in METRICS_MODES:
-        raise ValueError(f"GATEHOUSE_METRICS must be one of {', '.join(METRICS_MODES)}: {mode!r}")
+    mode = _choice(env.get("GATEHOUSE_METRICS") or "open", "GATEHOUSE_METRICS", METRICS_MODES)
     if mode == "token" and not env.get("GATEHOUSE_METRICS_TOKEN"):
         raise ValueError("GATEHOUSE_METRICS=token needs GATEHOUSE_METRICS_TOKEN")
     return mode
