@@ -244,14 +244,15 @@ headers["Authorization"] = "Basic " + Buffer.from(`${id}:${secret}`).toString("b
 def php(request: Request) -> str:
     return PHP.format(
         method=request.method,
-        target=_php_string(request.target),
-        body=_php_string(request.body or ""),
-        content_type=_php_string(request.content_type or ""),
+        target=_single_quoted(request.target),
+        body=_single_quoted(request.body or ""),
+        content_type=_single_quoted(request.content_type or ""),
         auth=_AUTH_PHP[request.scheme],
     )
 
 
-def _php_string(text: str) -> str:
+def _single_quoted(text: str) -> str:
+    """A literal in PHP's and Ruby's single quotes: only backslash and quote are escaped."""
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
@@ -294,15 +295,11 @@ $headers[] = 'Authorization: Basic ' . base64_encode($client);""",
 def ruby(request: Request) -> str:
     return RUBY.format(
         method=request.method,
-        target=_ruby_string(request.target),
-        body=_ruby_string(request.body or ""),
-        content_type=_ruby_string(request.content_type or ""),
+        target=_single_quoted(request.target),
+        body=_single_quoted(request.body or ""),
+        content_type=_single_quoted(request.content_type or ""),
         auth=_AUTH_RUBY[request.scheme],
     )
-
-
-def _ruby_string(text: str) -> str:
-    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 RUBY = """require "net/http"
