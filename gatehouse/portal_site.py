@@ -1,10 +1,10 @@
 """The developer portal Gatehouse serves at /portal: pages that are clients of the v1 API.
 
-A page is static HTML (gatehouse/portal_pages/): its forms are filled and sent
-by portal.js, which calls the public API with the signed-in person's access
-token, kept in the tab's sessionStorage. No cookie authenticates anything here,
-so there is no CSRF surface; the CSP forbids inline script and anything from
-elsewhere.
+A page is static HTML (gatehouse/portal_pages/<page>.html) and a script of its
+own (static/page-<page>.js) on the helpers of portal.js, which calls the public
+API with the signed-in person's access token, kept in the tab's sessionStorage.
+No cookie authenticates anything here, so there is no CSRF surface; the CSP
+forbids inline script and anything from elsewhere.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
 PAGES_DIR = HERE / "portal_pages"
-ASSETS = {"portal.js": "application/javascript", "portal.css": "text/css"}
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
@@ -35,6 +34,11 @@ TITLES = {
     "webhooks": "Webhooks",
 }
 SIGNED_IN = ("dashboard", "keys", "webhooks")
+ASSETS = {
+    "portal.js": "application/javascript",
+    "portal.css": "text/css",
+    **{f"page-{page}.js": "application/javascript" for page in TITLES},
+}
 
 
 def get_portal_index():
@@ -74,8 +78,9 @@ def _page(page: str, body: str) -> str:
         f"<title>{title} · Gatehouse portal</title>"
         '<link rel="icon" href="data:,">'
         '<link rel="stylesheet" href="/portal/assets/portal.css">'
-        '<script src="/portal/assets/portal.js" defer></script></head>'
-        f'<body data-page="{page}">'
+        '<script src="/portal/assets/portal.js" defer></script>'
+        f'<script src="/portal/assets/page-{page}.js" defer></script></head>'
+        f'<body data-page="{page}" data-signed-in="{str(page in SIGNED_IN).lower()}">'
         f'<header><p class="brand">Gatehouse</p>{_navigation(page)}</header>'
         f'<main><h1>{title}</h1><p id="flash" role="status"></p>\n{body}</main></body></html>'
     )

@@ -70,171 +70,8 @@ function onSubmit(id, handler) {
 
 function when(iso) { return iso ? new Date(iso).toLocaleString() : "never"; }
 
-const pages = {
-  signup() {
-    onSubmit("signup-form", async (form) => {
-      const result = await call("POST", "/auth/register", values(form));
-      if (!result.ok) return showErrors(form, result);
-      form.hidden = true;
-      document.getElementById("signup-done").hidden = false;
-    });
-  },
-
-  async "verify-email"() {
-    const status = document.getElementById("verify-status");
-    const value = new URLSearchParams(location.search).get("token");
-    const result = value ? await call("POST", "/auth/verify-email", { token: value }) : { ok: false, payload: null };
-    status.textContent = result.ok
-      ? "Your address is verified. You can sign in now."
-      : "This link is not valid (it may have been used already). " + ((result.payload && result.payload.error && result.payload.error.message) || "");
-  },
-
-  "forgot-password"() {
-    onSubmit("forgot-form", async (form) => {
-      const result = await call("POST", "/auth/forgot-password", values(form));
-      if (!result.ok) return showErrors(form, result);
-      form.hidden = true;
-      document.getElementById("forgot-done").hidden = false;
-    });
-  },
-
-  "reset-password"() {
-    onSubmit("reset-form", async (form) => {
-      const body = { ...values(form), token: new URLSearchParams(location.search).get("token") || "" };
-      const result = await call("POST", "/auth/reset-password", body);
-      if (!result.ok) return showErrors(form, result);
-      form.hidden = true;
-      document.getElementById("reset-done").hidden = false;
-    });
-  },
-
-  login() {
-    onSubmit("login-form", async (form) => {
-      const result = await call("POST", "/auth/login", values(form));
-      if (!result.ok) return showErrors(form, result);
-      sessionStorage.setItem(TOKEN, result.payload.access_token);
-      location.assign("/portal/keys");
-    });
-  },
-
-  async keys() {
-    const me = await call("GET", "/auth/me");
-    const scopes = document.getElementById("scopes");
-    for (const scope of (me.payload && me.payload.data && me.payload.data.scopes) || []) {
-      const id = "scope-" + scope.replace(/[^a-z]/g, "-");
-      scopes.append(el("div", { class: "check" }, el("input", { type: "checkbox", id, value: scope }), el("label", { for: id }, scope)));
-    }
-    onSubmit("key-form", async (form) => {
-      const body = values(form);
-      const picked = [...scopes.querySelectorAll("input:checked")].map((box) => box.value);
-      if (picked.length) body.scopes = picked;
-      const result = await call("POST", "/api-keys", body);
-      if (!result.ok) return showErrors(form, result);
-      form.reset();
-      form.querySelector(".form-error").textContent = "";
-      showNewKey(result.payload.data);
-      await listKeys();
-    });
-    document.querySelectorAll("[data-copy]").forEach((button) => button.addEventListener("click", async () => {
-      const field = document.getElementById(button.dataset.copy);
-      field.select();
-      try { await navigator.clipboard.writeText(field.value); document.getElementById("copy-status").textContent = "Copied."; }
-      catch { document.getElementById("copy-status").textContent = "Selected: press Ctrl+C (⌘C) to copy."; }
-    }));
-    await listKeys();
-  },
-
-  async dashboard() {
-    const filter = document.getElementById("key-filter");
-    const keys = await call("GET", "/api-keys?perPage=100");
-    for (const key of (keys.payload && keys.payload.data) || []) {
-      filter.append(el("option", { value: key.id }, `${key.name} (${key.prefix}…)`));
-    }
-    filter.addEventListener("change", () => showUsage(filter.value));
-    const quotas = await call("GET", "/usage/quotas");
-    const list = document.getElementById("quotas");
-    for (const window of (quotas.payload && quotas.payload.data && quotas.payload.data.windows) || []) {
-      list.append(el("li", {}, `${window.name} window (${window.windowSeconds} s): ${window.remaining} of ${window.limit} requests left`));
-    }
-    await showUsage("");
-  },
-
-  async webhooks() {
-    const events = document.getElementById("events");
-    // The catalogue is the spec's EventType, as the API publishes it.
-    const spec = await fetch(API + "/openapi.json").then((r) => r.json());
-    for (const type of spec.components.schemas.EventType.enum) {
-      const id = "event-" + type.replace(/[^a-z]/g, "-");
-      events.append(el("div", { class: "check" }, el("input", { type: "checkbox", id, value: type }), el("label", { for: id }, type)));
-    }
-    onSubmit("webhook-form", async (form) => {
-      const body = values(form);
-      body.events = [...events.querySelectorAll("input:checked")].map((box) => box.value);
-      const result = await call("POST", "/webhooks", body);
-      if (!result.ok) return showErrors(form, result);
-      form.reset();
-      form.querySelector(".form-error").textContent = "";
-      flash("Endpoint registered; a test event was sent to it.");
-      await listWebhooks();
-    });
-    await listWebhooks();
-  },
-};
-
-// The charts and recent errors of every credential, or of one (`keyId`).
-async function showUsage(keyId) {
-  document.body.removeAttribute("data-ready");
-  const query = keyId ? `?keyId=${encodeURIComponent(keyId)}` : "";
-  const [summary, errors] = await Promise.all([call("GET", "/usage/summary" + query), call("GET", "/usage/errors" + query)]);
-  const data = (summary.payload && summary.payload.data) || { days: [], totals: {} };
-  chart("requests-chart", data.days, "requests", "Requests per day");
-  chart("errors-chart", data.days, "errors", "Errors per day");
-  document.getElementById("totals").textContent = `${data.totals.requests ?? 0} requests, ${data.totals.errors ?? 0} errors in the last 30 days.`;
-  const body = document.querySelector("#errors-table tbody");
-  body.replaceChildren();
-  for (const row of (errors.payload && errors.payload.data.byEndpoint) || []) {
-    body.append(el("tr", {}, el("td", {}, when(row.lastSeenAt)), el("td", {}, `${row.method} ${row.operationId}`), el("td", {}, String(row.status)), el("td", {}, String(row.count))));
-  }
-  document.body.setAttribute("data-ready", "true");
-}
-
-function showNewKey(key) {
-  document.getElementById("new-key").hidden = false;
-  document.getElementById("new-key-value").value = key.key;
-  document.getElementById("new-key-secret").value = key.secret;
-  document.getElementById("new-key-value").focus();
-}
-
-async function listKeys() {
-  const keys = await call("GET", "/api-keys?perPage=100");
-  const perKey = {};
-  await Promise.all(((keys.payload && keys.payload.data) || []).map(async (key) => {
-    const usage = await call("GET", `/api-keys/${key.id}/usage`);
-    perKey[key.id] = usage.ok ? usage.payload.data.totals.requests : "–";
-  }));
-  const body = document.querySelector("#keys-table tbody");
-  body.replaceChildren();
-  for (const key of (keys.payload && keys.payload.data) || []) {
-    const actions = el("td", {});
-    if (key.status === "active") {
-      actions.append(button("Revoke", `Revoke ${key.name}`, async () => {
-        if (!confirm(`Revoke the key "${key.name}"? Calls made with it will fail at once.`)) return;
-        const result = await call("DELETE", `/api-keys/${key.id}`);
-        flash(result.ok ? `Revoked ${key.name}.` : `Could not revoke: ${result.payload.error.message}`);
-        await listKeys();
-      }));
-      actions.append(button("Regenerate", `Regenerate ${key.name}`, async () => {
-        if (!confirm(`Regenerate "${key.name}"? The current key stops working at once.`)) return;
-        const result = await call("POST", `/api-keys/${key.id}/regenerate`);
-        if (result.ok) showNewKey(result.payload.data); else flash(`Could not regenerate: ${result.payload.error.message}`);
-        await listKeys();
-      }));
-    }
-    body.append(el("tr", { "data-key-id": key.id },
-      el("td", {}, key.name), el("td", {}, el("code", {}, key.prefix)), el("td", {}, key.mode), el("td", {}, key.tier),
-      el("td", { class: "status" }, key.status), el("td", {}, when(key.lastUsedAt)), el("td", { class: "usage" }, String(perKey[key.id] ?? 0)), actions));
-  }
-}
+// Each page's script (page-<name>.js, loaded after this one) adds its entry.
+const pages = {};
 
 function button(text, label, onClick) {
   const node = el("button", { type: "button", "aria-label": label }, text);
@@ -242,54 +79,6 @@ function button(text, label, onClick) {
   return node;
 }
 
-async function listWebhooks() {
-  const result = await call("GET", "/webhooks");
-  const body = document.querySelector("#webhooks-table tbody");
-  body.replaceChildren();
-  for (const hook of (result.payload && result.payload.data) || []) {
-    const actions = el("td", {});
-    const next = hook.status === "paused" ? "resume" : "pause";
-    actions.append(button(next === "pause" ? "Pause" : "Resume", `${next} ${hook.url}`, async () => {
-      await call("POST", `/webhooks/${hook.id}/${next}`);
-      await listWebhooks();
-    }));
-    actions.append(button("Send test", `Send a test event to ${hook.url}`, async () => {
-      const sent = await call("POST", `/webhooks/${hook.id}/test`);
-      const pre = document.getElementById("delivery-detail");
-      document.getElementById("deliveries").hidden = false;
-      pre.textContent = JSON.stringify(sent.payload && (sent.payload.data || sent.payload.error), null, 2);
-    }));
-    actions.append(button("Deliveries", `Deliveries of ${hook.url}`, () => showDeliveries(hook)));
-    body.append(el("tr", { "data-webhook-id": hook.id }, el("td", {}, hook.url), el("td", {}, hook.events.join(", ")), el("td", { class: "status" }, hook.status), actions));
-  }
-}
-
-async function showDeliveries(hook) {
-  document.getElementById("deliveries").hidden = false;
-  document.getElementById("deliveries-of").textContent = `(${hook.url})`;
-  const result = await call("GET", `/webhooks/${hook.id}/deliveries`);
-  const body = document.querySelector("#deliveries-table tbody");
-  body.replaceChildren();
-  for (const delivery of (result.payload && result.payload.data) || []) {
-    const actions = el("td", {});
-    actions.append(button("Detail", `Detail of ${delivery.id}`, async () => {
-      const detail = await call("GET", `/webhooks/${hook.id}/deliveries/${delivery.id}`);
-      const pre = document.getElementById("delivery-detail");
-      pre.textContent = JSON.stringify(detail.payload && detail.payload.data, null, 2);
-      pre.focus();
-    }));
-    actions.append(button("Redeliver", `Redeliver ${delivery.id}`, async () => {
-      const again = await call("POST", `/webhooks/${hook.id}/deliveries/${delivery.id}/redeliver`);
-      flash(again.ok ? "Redelivery queued." : `Could not redeliver: ${again.payload.error.message}`);
-      await showDeliveries(hook);
-    }));
-    body.append(el("tr", { "data-delivery-id": delivery.id }, el("td", {}, delivery.eventType),
-      el("td", { class: "status" }, delivery.status), el("td", {}, String(delivery.attemptCount)),
-      el("td", {}, String(delivery.lastStatusCode ?? "none yet")), actions));
-  }
-}
-
-// A bar per day, drawn as SVG elements (no inline style: the CSP forbids it).
 function chart(id, days, field, title) {
   const NS = "http://www.w3.org/2000/svg";
   const width = 600, height = 160, max = Math.max(1, ...days.map((d) => d[field]));
@@ -319,8 +108,7 @@ function chart(id, days, field, title) {
 
 document.addEventListener("DOMContentLoaded", () => {
   const page = document.body.dataset.page;
-  const signedIn = ["keys", "dashboard", "webhooks"].includes(page);
-  if (signedIn && !token()) return location.assign("/portal/login");
+  if (document.body.dataset.signedIn === "true" && !token()) return location.assign("/portal/login");
   const logout = document.getElementById("logout");
   if (logout) logout.addEventListener("click", async () => {
     await call("POST", "/auth/logout");

@@ -10,18 +10,16 @@ page at desktop and phone widths go to var/screenshots/.
 
 from __future__ import annotations
 
-import shutil
 import time
-from pathlib import Path
 
 import pyotp
 import pytest
 import requests
-from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ready
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
+from tests.e2e.portal import Portal
 from tests.support.api import BaseUrlSession
 from tests.support.people import (
     AUTH,
@@ -37,81 +35,6 @@ from tests.support.receiver import Receiver
 from tests.support.signing import SignedKeyAuth
 
 ON_SQLITE = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
-
-
-@pytest.fixture(scope="session")
-def portal_server(people_server):
-    """The walks sign people up and in from 127.0.0.1, as the contract tests do on the shared
-    server, spending its per-address budgets: they use `people_server`, a second process on
-    the same database and mail folder with wide budgets."""
-    return people_server
-
-
-@pytest.fixture
-def browser():
-    driver_path = shutil.which("chromedriver")
-    assert driver_path, "chromium-driver is not installed (.ci/run installs it; see the README)"
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(driver_path))
-    driver.set_window_size(*SIZES["desktop"])
-    yield driver
-    driver.quit()
-
-
-class Portal:
-    def __init__(self, driver, base_url: str) -> None:
-        self.driver, self.base_url = driver, base_url
-        self.wait = WebDriverWait(driver, 20)
-
-    def open(self, page: str) -> None:
-        self.driver.get(f"{self.base_url}/portal/{page}")
-        self.wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready"))
-
-    def fill(self, values: dict[str, str]) -> None:
-        for name, value in values.items():
-            field = self.driver.find_element(By.ID, name)
-            field.clear()
-            field.send_keys(value)
-
-    def submit(self, form_id: str) -> None:
-        self.driver.find_element(By.CSS_SELECTOR, f"#{form_id} button[type=submit]").click()
-
-    def text(self, selector: str) -> str:
-        return self.driver.find_element(By.CSS_SELECTOR, selector).text
-
-    def until_text(self, selector: str, expected: str) -> None:
-        self.wait.until(ready.text_to_be_present_in_element((By.CSS_SELECTOR, selector), expected))
-
-    def reopen_until(self, page: str, selector: str, expected: str) -> None:
-        """Reload `page` until `selector` shows `expected`: usage is counted in the background."""
-
-        def shown(driver) -> bool:
-            self.open(page)
-            return expected in driver.find_element(By.CSS_SELECTOR, selector).text
-
-        self.wait.until(shown)
-
-    def click(self, label: str) -> None:
-        self.driver.find_element(By.CSS_SELECTOR, f'button[aria-label="{label}"]').click()
-
-    def screenshot(self, name: str) -> None:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        for size, (width, height) in SIZES.items():
-            self.driver.set_window_size(width, height)
-            self.driver.save_screenshot(str(SCREENSHOTS / f"{name}-{size}.png"))
-        self.driver.set_window_size(*SIZES["desktop"])
-
-    def console_errors(self) -> list[str]:
-        return [
-            entry["message"]
-            for entry in self.driver.get_log("browser")
-            if entry["level"] == "SEVERE"
-        ]
 
 
 @ON_SQLITE
