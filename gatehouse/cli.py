@@ -7,6 +7,7 @@ under var/) and brings its schema up to date first.
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import sys
 from datetime import timedelta
@@ -56,6 +57,10 @@ def serve(host: str, port: int, workers: int) -> None:
     """Apply migrations, then serve the API (creating a demo key on first start)."""
     import uvicorn
 
+    # The links the server writes (error `documentation`, mailed portal links) name
+    # where it listens unless the deployment says otherwise (behind a proxy); the
+    # API processes uvicorn starts inherit the variable.
+    os.environ.setdefault("GATEHOUSE_PUBLIC_URL", _listening_url(host, port))
     settings, database = _open()
     with UnitOfWork(database.session_factory) as uow:
         if not uow.organizations.list():
@@ -78,6 +83,13 @@ def serve(host: str, port: int, workers: int) -> None:
         # trust are configured with GATEHOUSE_TRUSTED_PROXIES (gatehouse.client_address).
         proxy_headers=False,
     )
+
+
+def _listening_url(host: str, port: int) -> str:
+    # Every interface (a wildcard, not a host to link to): this machine's loopback reaches it.
+    if host in ("", "0.0.0.0", "::"):  # noqa: S104
+        host = "127.0.0.1"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 @main.command()

@@ -114,7 +114,9 @@ def test_every_error_code_links_to_an_anchor_of_the_errors_guide(server, anonymo
     parts = urlsplit(link)
     assert parts.fragment == "NOT_FOUND"
     assert parts.path == "/docs/errors"
-    assert re.fullmatch(r"https?://[^/]+", f"{parts.scheme}://{parts.netloc}")
+    # No GATEHOUSE_PUBLIC_URL is set: `serve` names the address it listens on, so the link
+    # reaches this server whatever its port.
+    assert f"{parts.scheme}://{parts.netloc}" == server.url
 
 
 @ON_SQLITE
