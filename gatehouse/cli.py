@@ -24,7 +24,7 @@ from storage import Database, UnitOfWork
 from storage.clients import issue_client
 from storage.clock import rfc3339, utcnow
 from storage.ids import new_id
-from storage.keys import MODES, SCOPES, TIERS, IssuedKey, Keyring
+from storage.keys import MODES, SCOPES, TIERS, IssuedKey, Keyring, tiers_within
 from storage.migrate import upgrade
 from storage.models import Organization
 from storage.roles import ROLES
@@ -146,16 +146,43 @@ def orgs() -> None:
     """Organizations (tenants)."""
 
 
+plan_option = click.option(
+    "--plan",
+    type=click.Choice(TIERS),
+    default="free",
+    show_default=True,
+    help="The highest key tier the organization may issue.",
+)
+
+
 @orgs.command("create")
 @click.argument("name")
+@plan_option
 @json_option
-def orgs_create(name: str, as_json: bool) -> None:
+def orgs_create(name: str, plan: str, as_json: bool) -> None:
     """Create an organization."""
     _, database = _open()
     with UnitOfWork(database.session_factory) as uow:
-        org = _new_org(uow, name)
+        org = _new_org(uow, name, plan)
         uow.commit()
-    _emit(as_json, _org_json(org), f"Created organization {org.id} ({org.name}).")
+    _emit(as_json, _org_json(org), f"Created organization {org.id} ({org.name}, {plan} plan).")
+
+
+@orgs.command("set-plan")
+@click.argument("org_id")
+@click.argument("plan", type=click.Choice(TIERS))
+@json_option
+def orgs_set_plan(org_id: str, plan: str, as_json: bool) -> None:
+    """Change an organization's plan (its keys keep their tiers)."""
+    _, database = _open()
+    with UnitOfWork(database.session_factory) as uow:
+        org = uow.organizations.get(org_id)
+        if org is None:
+            raise click.ClickException(f"No organization {org_id}.")
+        org.plan = plan
+        uow.commit()
+        data = _org_json(org)
+    _emit(as_json, data, f"{org_id} is on the {plan} plan.")
 
 
 @orgs.command("list")
@@ -166,7 +193,7 @@ def orgs_list(as_json: bool) -> None:
     with UnitOfWork(database.session_factory) as uow:
         # Print before leaving: the unit of work's rollback expires what it loaded.
         found = uow.organizations.list()
-        lines = "\n".join(f"{o.id}  {o.name}" for o in found) or "No organizations."
+        lines = "\n".join(f"{o.id}  {o.plan:<10}  {o.name}" for o in found) or "No organizations."
         _emit(as_json, [_org_json(o) for o in found], lines)
 
 
@@ -196,8 +223,14 @@ def keys_create(org_id, name, tier, mode, expires_in_days, scopes_text, as_json)
         raise click.BadParameter(str(error), param_hint="--scopes") from error
     settings, database = _open()
     with UnitOfWork(database.session_factory) as uow:
-        if uow.organizations.get(org_id) is None:
+        org = uow.organizations.get(org_id)
+        if org is None:
             raise click.ClickException(f"No organization {org_id}.")
+        if tier not in tiers_within(org.plan):
+            raise click.ClickException(
+                f"{org_id} is on the {org.plan} plan, which allows the tiers "
+                f"{', '.join(tiers_within(org.plan))} (gatehouse orgs set-plan changes it)."
+            )
         issued = Keyring(settings.resolved_secret_key()).issue(
             uow,
             org_id,
@@ -403,14 +436,15 @@ def usage_prune(as_json: bool) -> None:
     )
 
 
-def _new_org(uow: UnitOfWork, name: str) -> Organization:
-    org = Organization(id=new_id("org"), name=name, created_at=utcnow())
+def _new_org(uow: UnitOfWork, name: str, plan: str = "free") -> Organization:
+    org = Organization(id=new_id("org"), name=name, plan=plan, created_at=utcnow())
     uow.organizations.add(org)
     return org
 
 
 def _demo(uow: UnitOfWork, keyring: Keyring) -> IssuedKey:
-    org = _new_org(uow, "Demo organization")
+    # Every tier, so that a newcomer can try all of them (IP allowlists are enterprise's).
+    org = _new_org(uow, "Demo organization", "enterprise")
     uow.session.flush()
     return keyring.issue(uow, org.id, name="Demo key", mode="test", tier="free")
 
@@ -436,7 +470,7 @@ def _announce(issued: IssuedKey, host: str, port: int) -> None:
 
 
 def _org_json(org: Organization) -> dict:
-    return {"id": org.id, "name": org.name, "createdAt": rfc3339(org.created_at)}
+    return {"id": org.id, "name": org.name, "plan": org.plan, "createdAt": rfc3339(org.created_at)}
 
 
 def _client_json(record) -> dict:

@@ -144,6 +144,11 @@ class RateLimits:
             hour = self.tiers.get(principal.get("tier") or "free", self.tiers["free"])
         return Policy(hour, self.burst)
 
+    def hourly_quota(self, tier: str) -> int:
+        """The tier's quota in requests per hour, whatever window it is configured in."""
+        item = self.tiers[tier]
+        return int(item.amount * 3600 / item.get_expiry())
+
     def key(self, principal: dict | None, address: str | None) -> str:
         """The counter's owner: the credential, else the client address."""
         for claim, prefix in (("key_id", "key"), ("client_id", "client"), ("user_id", "user")):

@@ -594,6 +594,20 @@ class Me(BaseModel):
             description="A person's role in an organization. `owner` and `admin` hold every scope\nand manage the organization's people; `developer` holds every scope but\n`audit:read`; `viewer` holds only the `:read` scopes but `audit:read`.\n"
         ),
     ]
+    organization_plan: Annotated[
+        Literal["free", "pro", "enterprise"],
+        Field(
+            alias="organizationPlan",
+            description="The commercial tier, which sets rate limits and features. An\norganization's plan is the highest tier its keys may have.\n",
+        ),
+    ]
+    allowed_tiers: Annotated[
+        list[Literal["free", "pro", "enterprise"]],
+        Field(
+            alias="allowedTiers",
+            description="The key tiers the organization's plan allows, lowest first.",
+        ),
+    ]
     scopes: list[
         Literal[
             "products:read",
@@ -1361,7 +1375,7 @@ class Quotas(BaseModel):
         int | None,
         Field(
             alias="rateLimit",
-            description="Requests per hour this credential may make, replacing its tier's quota\n(free 100, pro 1,000, enterprise 10,000 by default); `null` for the\ntier's. The per-minute burst limit applies either way.\n",
+            description="Requests per hour this credential may make, replacing its tier's quota\n(free 100, pro 1,000, enterprise 10,000 by default); `null` for the\ntier's. The per-minute burst limit applies either way. Set through the\nAPI, it may not exceed the hourly quota of the organization plan's tier\n(`422`); one an operator set stays when a key is replaced unchanged.\n",
             examples=[5000],
             ge=1,
             le=1000000,
@@ -2997,7 +3011,9 @@ class ApiKeyInput(BaseModel):
     ] = None
     tier: Annotated[
         Literal["free", "pro", "enterprise"] | None,
-        Field(description="The commercial tier, which sets rate limits and features."),
+        Field(
+            description="The commercial tier, which sets rate limits and features. An\norganization's plan is the highest tier its keys may have.\n"
+        ),
     ] = None
     scopes: Annotated[
         list[
@@ -3028,7 +3044,7 @@ class ApiKeyInput(BaseModel):
         int | None,
         Field(
             alias="rateLimit",
-            description="Requests per hour this credential may make, replacing its tier's quota\n(free 100, pro 1,000, enterprise 10,000 by default); `null` for the\ntier's. The per-minute burst limit applies either way.\n",
+            description="Requests per hour this credential may make, replacing its tier's quota\n(free 100, pro 1,000, enterprise 10,000 by default); `null` for the\ntier's. The per-minute burst limit applies either way. Set through the\nAPI, it may not exceed the hourly quota of the organization plan's tier\n(`422`); one an operator set stays when a key is replaced unchanged.\n",
             examples=[5000],
             ge=1,
             le=1000000,
@@ -3092,7 +3108,7 @@ class ApiKeyUpdate(BaseModel):
         int | None,
         Field(
             alias="rateLimit",
-            description="Requests per hour this credential may make, replacing its tier's quota\n(free 100, pro 1,000, enterprise 10,000 by default); `null` for the\ntier's. The per-minute burst limit applies either way.\n",
+            description="Requests per hour this credential may make, replacing its tier's quota\n(free 100, pro 1,000, enterprise 10,000 by default); `null` for the\ntier's. The per-minute burst limit applies either way. Set through the\nAPI, it may not exceed the hourly quota of the organization plan's tier\n(`422`); one an operator set stays when a key is replaced unchanged.\n",
             examples=[5000],
             ge=1,
             le=1000000,
@@ -3126,7 +3142,9 @@ class ApiKey(BaseModel):
     ]
     tier: Annotated[
         Literal["free", "pro", "enterprise"],
-        Field(description="The commercial tier, which sets rate limits and features."),
+        Field(
+            description="The commercial tier, which sets rate limits and features. An\norganization's plan is the highest tier its keys may have.\n"
+        ),
     ]
     scopes: list[
         Literal[
@@ -3158,7 +3176,7 @@ class ApiKey(BaseModel):
         int | None,
         Field(
             alias="rateLimit",
-            description="Requests per hour this credential may make, replacing its tier's quota\n(free 100, pro 1,000, enterprise 10,000 by default); `null` for the\ntier's. The per-minute burst limit applies either way.\n",
+            description="Requests per hour this credential may make, replacing its tier's quota\n(free 100, pro 1,000, enterprise 10,000 by default); `null` for the\ntier's. The per-minute burst limit applies either way. Set through the\nAPI, it may not exceed the hourly quota of the organization plan's tier\n(`422`); one an operator set stays when a key is replaced unchanged.\n",
             examples=[5000],
             ge=1,
             le=1000000,
@@ -3210,7 +3228,9 @@ class NewApiKey(BaseModel):
     ]
     tier: Annotated[
         Literal["free", "pro", "enterprise"],
-        Field(description="The commercial tier, which sets rate limits and features."),
+        Field(
+            description="The commercial tier, which sets rate limits and features. An\norganization's plan is the highest tier its keys may have.\n"
+        ),
     ]
     scopes: list[
         Literal[
@@ -3242,7 +3262,7 @@ class NewApiKey(BaseModel):
         int | None,
         Field(
             alias="rateLimit",
-            description="Requests per hour this credential may make, replacing its tier's quota\n(free 100, pro 1,000, enterprise 10,000 by default); `null` for the\ntier's. The per-minute burst limit applies either way.\n",
+            description="Requests per hour this credential may make, replacing its tier's quota\n(free 100, pro 1,000, enterprise 10,000 by default); `null` for the\ntier's. The per-minute burst limit applies either way. Set through the\nAPI, it may not exceed the hourly quota of the organization plan's tier\n(`422`); one an operator set stays when a key is replaced unchanged.\n",
             examples=[5000],
             ge=1,
             le=1000000,
@@ -3324,7 +3344,7 @@ class OAuthClientInput(BaseModel):
         int | None,
         Field(
             alias="rateLimit",
-            description="Requests per hour this credential may make, replacing its tier's quota\n(free 100, pro 1,000, enterprise 10,000 by default); `null` for the\ntier's. The per-minute burst limit applies either way.\n",
+            description="Requests per hour this credential may make, replacing its tier's quota\n(free 100, pro 1,000, enterprise 10,000 by default); `null` for the\ntier's. The per-minute burst limit applies either way. Set through the\nAPI, it may not exceed the hourly quota of the organization plan's tier\n(`422`); one an operator set stays when a key is replaced unchanged.\n",
             examples=[5000],
             ge=1,
             le=1000000,
@@ -3379,7 +3399,7 @@ class OAuthClient(BaseModel):
         int | None,
         Field(
             alias="rateLimit",
-            description="Requests per hour this credential may make, replacing its tier's quota\n(free 100, pro 1,000, enterprise 10,000 by default); `null` for the\ntier's. The per-minute burst limit applies either way.\n",
+            description="Requests per hour this credential may make, replacing its tier's quota\n(free 100, pro 1,000, enterprise 10,000 by default); `null` for the\ntier's. The per-minute burst limit applies either way. Set through the\nAPI, it may not exceed the hourly quota of the organization plan's tier\n(`422`); one an operator set stays when a key is replaced unchanged.\n",
             examples=[5000],
             ge=1,
             le=1000000,
@@ -3452,7 +3472,7 @@ class NewOAuthClient(BaseModel):
         int | None,
         Field(
             alias="rateLimit",
-            description="Requests per hour this credential may make, replacing its tier's quota\n(free 100, pro 1,000, enterprise 10,000 by default); `null` for the\ntier's. The per-minute burst limit applies either way.\n",
+            description="Requests per hour this credential may make, replacing its tier's quota\n(free 100, pro 1,000, enterprise 10,000 by default); `null` for the\ntier's. The per-minute burst limit applies either way. Set through the\nAPI, it may not exceed the hourly quota of the organization plan's tier\n(`422`); one an operator set stays when a key is replaced unchanged.\n",
             examples=[5000],
             ge=1,
             le=1000000,

@@ -15,6 +15,7 @@ from generated.models import ApiKeyInput, ApiKeyUpdate, Cidr
 from handlers import envelope
 from handlers.errors import Conflict, NotFound, Unprocessable
 from handlers.grants import grantable_scopes
+from handlers.plans import check_rate_limit, check_tier, plan_of
 from storage import unit_of_work
 from storage.accounts import ApiKeySearch
 from storage.clock import rfc3339, utcnow
@@ -48,6 +49,9 @@ def create_api_key(user: str, token_info: dict, body: dict) -> tuple[dict, int]:
     scopes = grantable_scopes(wanted.scopes, token_info)
     allowlist = _allowlist(wanted.ip_allowlist, wanted.tier or "free")
     with unit_of_work() as uow:
+        plan = plan_of(uow, user)
+        check_tier(plan, wanted.tier or "free")
+        check_rate_limit(plan, wanted.rate_limit)
         issued = current_keyring().issue(
             uow,
             user,
@@ -72,6 +76,8 @@ def update_api_key(user: str, token_info: dict, key_id: str, body: dict) -> dict
             # It stays readable as the record of what it was when revoked.
             raise Conflict("The key is revoked; it cannot be changed.")
         key.ip_allowlist = _allowlist(wanted.ip_allowlist, key.tier)
+        if wanted.rate_limit != key.rate_limit_per_hour:  # an operator's override may stay
+            check_rate_limit(plan_of(uow, user), wanted.rate_limit)
         key.name = wanted.name
         key.scopes = list(scopes)
         key.rate_limit_per_hour = wanted.rate_limit

@@ -22,6 +22,7 @@ from handlers.people import check_password, person_of
 from storage import unit_of_work
 from storage.clock import rfc3339, utcnow
 from storage.ids import new_id
+from storage.keys import tiers_within
 from storage.models import Membership, Organization, User
 from storage.users import VERIFY_EMAIL, canonical_email
 
@@ -140,6 +141,7 @@ def get_me(token_info: dict) -> dict:
             m.organization_id: uow.organizations.get(m.organization_id).name for m in memberships
         }
         role = next(m.role for m in memberships if m.organization_id == token_info["org"])
+        plan = uow.organizations.get(token_info["org"]).plan
         return envelope.one(
             {
                 "id": user.id,
@@ -150,6 +152,8 @@ def get_me(token_info: dict) -> dict:
                 "createdAt": rfc3339(user.created_at),
                 "organizationId": token_info["org"],
                 "role": role,
+                "organizationPlan": plan,
+                "allowedTiers": list(tiers_within(plan)),
                 "scopes": list(token_info["scope"]),
                 "memberships": [
                     {

@@ -11,6 +11,7 @@ from generated.models import OAuthClientInput
 from handlers import envelope
 from handlers.errors import Conflict, NotFound
 from handlers.grants import grantable_scopes
+from handlers.plans import check_rate_limit, plan_of
 from storage import unit_of_work
 from storage.clients import IssuedClient, issue_client, new_client_secret
 from storage.clock import rfc3339, utcnow
@@ -32,6 +33,7 @@ def create_oauth_client(user: str, token_info: dict, body: dict) -> tuple[dict, 
     wanted = OAuthClientInput.model_validate(body)
     scopes = grantable_scopes(wanted.scopes, token_info)
     with unit_of_work() as uow:
+        check_rate_limit(plan_of(uow, user), wanted.rate_limit)
         issued = issue_client(
             uow, user, name=wanted.name, mode=wanted.mode or "test", scopes=scopes
         )

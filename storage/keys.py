@@ -18,6 +18,7 @@ from storage.models import ApiKey
 if TYPE_CHECKING:  # the unit of work imports the repositories, which need SCOPES
     from storage.uow import UnitOfWork
 
+# Lowest first: an organization's plan allows its own tier and those below it.
 TIERS = ("free", "pro", "enterprise")
 MODES = ("test", "live")
 # The one catalogue of scopes; the spec's `Scope` enum lists the same names.
@@ -36,6 +37,12 @@ SCOPES = (
     "audit:read",
 )
 DEFAULT_EXPIRY_DAYS = 365
+
+
+def tiers_within(plan: str) -> tuple[str, ...]:
+    """The key tiers an organization on `plan` may issue."""
+    return TIERS[: TIERS.index(plan) + 1]
+
 
 _current: ContextVar[Keyring] = ContextVar("gatehouse_keyring")
 

@@ -50,6 +50,8 @@ class Organization(Base):
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    # The highest key tier the organization pays for (storage.keys.TIERS); set by operators.
+    plan: Mapped[str] = mapped_column(String(16), default="free", server_default="free")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

@@ -3,8 +3,12 @@
 
 pages["keys"] = async function () {
   const me = await call("GET", "/auth/me");
+  const person = (me.payload && me.payload.data) || { scopes: [], allowedTiers: ["free"], organizationPlan: "free" };
+  // The tiers the organization's plan allows; the API refuses any other (422).
+  document.getElementById("tier").replaceChildren(...person.allowedTiers.map((tier) => el("option", { value: tier }, tier)));
+  document.getElementById("tier-hint").textContent = `Your organization's ${person.organizationPlan} plan allows: ${person.allowedTiers.join(", ")}.`;
   const scopes = document.getElementById("scopes");
-  for (const scope of (me.payload && me.payload.data && me.payload.data.scopes) || []) {
+  for (const scope of person.scopes) {
     const id = "scope-" + scope.replace(/[^a-z]/g, "-");
     scopes.append(el("div", { class: "check" }, el("input", { type: "checkbox", id, value: scope }), el("label", { for: id }, scope)));
   }

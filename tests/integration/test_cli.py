@@ -34,7 +34,12 @@ def test_orgs_create_json(org):
 
 def test_orgs_list_json(server, org):
     listed = server.cli("orgs", "list")
-    assert {"id": org["id"], "name": "CLI Org", "createdAt": org["createdAt"]} in listed
+    assert {
+        "id": org["id"],
+        "name": "CLI Org",
+        "plan": "free",
+        "createdAt": org["createdAt"],
+    } in listed
 
 
 def test_keys_create_json_shows_the_key_and_secret_once(live_key, org):
@@ -77,7 +82,9 @@ def test_revoking_an_unknown_key_fails_clearly(server):
 def test_human_output_is_readable(server):
     made = run_cli(server, "orgs", "create", "Human Org")
     assert made.returncode == 0, made.stderr
-    org_id = re.search(r"Created organization (org_\w+) \(Human Org\)\.", made.stdout).group(1)
+    org_id = re.search(
+        r"Created organization (org_\w+) \(Human Org, free plan\)\.", made.stdout
+    ).group(1)
 
     key = run_cli(server, "keys", "create", "--org", org_id)
     assert key.returncode == 0, key.stderr

@@ -31,7 +31,8 @@ def old_database(request, tmp_path):
 
 def add_org(connection, org_id: str, *key_modes: str) -> None:
     connection.execute(
-        text("INSERT INTO organizations VALUES (:id, 'Old', :at)"), {"id": org_id, "at": CREATED}
+        text("INSERT INTO organizations (id, name, created_at) VALUES (:id, 'Old', :at)"),
+        {"id": org_id, "at": CREATED},
     )
     for n, mode in enumerate(key_modes):
         connection.execute(
