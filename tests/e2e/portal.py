@@ -8,7 +8,10 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "var" / "screenshots"
+# Deque's axe-core (package.json), the engine browsers' own accessibility audits use.
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
 
 
@@ -54,6 +57,25 @@ class Portal:
             self.driver.set_window_size(width, height)
             self.driver.save_screenshot(str(SCREENSHOTS / f"{name}-{size}.png"))
         self.driver.set_window_size(*SIZES["desktop"])
+
+    def accessibility_violations(self) -> list[str]:
+        """What axe-core finds on the page as it stands (WCAG 2.1 A and AA rules), at both widths.
+
+        The script goes in through the driver, not the page: the page's CSP would refuse it."""
+        found = []
+        for size, (width, height) in SIZES.items():
+            self.driver.set_window_size(width, height)
+            self.driver.execute_script(AXE.read_text(encoding="utf-8"))
+            result = self.driver.execute_async_script(
+                "const done = arguments[arguments.length - 1];"
+                "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})"
+                ".then((r) => done(r.violations.map((v) =>"
+                " `${v.id} (${v.impact}): ${v.help}: ${v.nodes.map((n) => n.target).join(' ')}`)))"
+                ".catch((e) => done([`axe failed: ${e}`]));"
+            )
+            found += [f"{size}: {violation}" for violation in result]
+        self.driver.set_window_size(*SIZES["desktop"])
+        return found
 
     def console_errors(self) -> list[str]:
         return [
