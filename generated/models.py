@@ -2487,9 +2487,10 @@ class UsageRange(BaseModel):
 
 class UsageMeasures(BaseModel):
     """
-    Requests, errors (answers of status 400 or above), the mean latency in
-    milliseconds (from the request's arrival to the end of its answer, 0
-    without requests) and the bytes of request and answer bodies.
+    Requests, errors (answers of status 400 or above), rate-limit
+    rejections (answers `429`, counted among the errors too), the mean
+    latency in milliseconds (from the request's arrival to the end of its
+    answer, 0 without requests) and the bytes of request and answer bodies.
 
     """
 
@@ -2499,6 +2500,15 @@ class UsageMeasures(BaseModel):
     )
     requests: Annotated[int, Field(examples=[1200], ge=0)]
     errors: Annotated[int, Field(examples=[3], ge=0)]
+    rate_limited: Annotated[
+        int,
+        Field(
+            alias="rateLimited",
+            description="Requests refused `429 RATE_LIMIT_EXCEEDED` (also counted in `errors`).",
+            examples=[1],
+            ge=0,
+        ),
+    ]
     average_latency_ms: Annotated[float, Field(alias="averageLatencyMs", examples=[12.5], ge=0.0)]
     request_bytes: Annotated[int, Field(alias="requestBytes", examples=[40960], ge=0)]
     response_bytes: Annotated[int, Field(alias="responseBytes", examples=[819200], ge=0)]
@@ -2525,6 +2535,15 @@ class UsageDay(BaseModel):
     date: Annotated[date_aliased, Field(examples=["2024-01-01"])]
     requests: Annotated[int, Field(examples=[1200], ge=0)]
     errors: Annotated[int, Field(examples=[3], ge=0)]
+    rate_limited: Annotated[
+        int,
+        Field(
+            alias="rateLimited",
+            description="Requests refused `429 RATE_LIMIT_EXCEEDED` (also counted in `errors`).",
+            examples=[1],
+            ge=0,
+        ),
+    ]
     average_latency_ms: Annotated[float, Field(alias="averageLatencyMs", examples=[12.5], ge=0.0)]
     request_bytes: Annotated[int, Field(alias="requestBytes", examples=[40960], ge=0)]
     response_bytes: Annotated[int, Field(alias="responseBytes", examples=[819200], ge=0)]
@@ -2668,6 +2687,61 @@ class UsageErrorsResponse(BaseModel):
     )
     data: UsageErrors
     meta: ResponseMeta
+
+
+class UsageRequest(BaseModel):
+    """
+    One request as the gateway recorded it: when its answer was sent
+    (`occurredAt`; the request arrived `latencyMs` earlier), which
+    operation it matched (null for a path or method the API does not
+    have), how it was answered, and the credential it was made with. `requestId` is the `X-Request-Id` of its
+    answer and the `requestId` of its error body, to quote to support.
+
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    request_id: Annotated[
+        str, Field(alias="requestId", examples=["req_01M8PSHF9VDCD85HRHTT4BFEWE"])
+    ]
+    occurred_at: Annotated[
+        AwareDatetime, Field(alias="occurredAt", examples=["2024-01-02T10:00:00Z"])
+    ]
+    method: Annotated[str, Field(examples=["GET"])]
+    operation_id: Annotated[
+        str | None, Field(alias="operationId", examples=["handlers.products.get_product"])
+    ]
+    status: Annotated[int, Field(examples=[404], ge=100, le=599)]
+    latency_ms: Annotated[float, Field(alias="latencyMs", examples=[7.92], ge=0.0)]
+    key_id: Annotated[
+        str | None,
+        Field(
+            alias="keyId",
+            description="The credential the request was made with: an API key (`key_...`), an\nOAuth client (`cli_...`) or a person (`usr_...`).\n",
+            examples=["key_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"],
+        ),
+    ]
+    request_bytes: Annotated[int, Field(alias="requestBytes", examples=[0], ge=0)]
+    response_bytes: Annotated[int, Field(alias="responseBytes", examples=[228], ge=0)]
+    client_address: Annotated[
+        str | None,
+        Field(
+            alias="clientAddress",
+            description="The address the request came from: the TCP peer, or behind a\ntrusted proxy the forwarded client address.\n",
+            examples=["203.0.113.7"],
+        ),
+    ]
+
+
+class UsageRequestList(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: Annotated[list[UsageRequest], Field(description="Newest first.")]
+    pagination: Pagination
 
 
 class AuditActor(BaseModel):

@@ -1,4 +1,5 @@
-"""The organization's usage reports: summary, endpoints, errors, with per-day series.
+"""The organization's usage reports: summary, endpoints, errors, with per-day series, and
+the request log.
 
 The gateway records every request off the request path (gatehouse.usage);
 these read the records of the caller's organization.
@@ -12,6 +13,7 @@ from handlers import envelope
 from handlers.usage import date_range
 from storage import unit_of_work
 from storage.clock import rfc3339
+from storage.models import UsageRecord
 from storage.usage import RecordScope
 
 
@@ -20,11 +22,14 @@ def get_usage_summary(token_info: dict, from_=None, to=None, key_id=None) -> dic
     with unit_of_work() as uow:
         daily = {row["day"]: row for row in uow.usage.daily(scope)}
         statuses = uow.usage.by_status(scope)
-    days = [{"date": day.isoformat(), **_measures(daily.get(day))} for day in _days(scope)]
+    days = [
+        {"date": day.isoformat(), **_measures(daily.get(day)), **_rejections(daily.get(day))}
+        for day in _days(scope)
+    ]
     return envelope.one(
         {
             "range": _range(scope),
-            "totals": _totals(list(daily.values())),
+            "totals": {**_totals(list(daily.values())), **_rejections(*daily.values())},
             "byStatus": _status_counts(statuses),
             "days": days,
         }
@@ -82,6 +87,44 @@ def get_usage_errors(token_info: dict, from_=None, to=None, key_id=None) -> dict
             ],
         }
     )
+
+
+def list_usage_requests(
+    token_info: dict,
+    page: int = 1,
+    per_page: int = 20,
+    from_=None,
+    to=None,
+    key_id=None,
+    outcome: str | None = None,
+    status: list[int] | None = None,
+) -> dict:
+    scope = _scope(token_info, from_, to, key_id)
+    with unit_of_work() as uow:
+        result = uow.usage.requests(
+            scope, outcome=outcome, statuses=tuple(status or ()), page=page, per_page=per_page
+        )
+        return envelope.page([_request_view(record) for record in result.items], result)
+
+
+def _request_view(record: UsageRecord) -> dict:
+    return {
+        "requestId": record.request_id,
+        "occurredAt": rfc3339(record.occurred_at),
+        "method": record.method,
+        "operationId": record.operation_id,
+        "status": record.status,
+        "latencyMs": round(record.latency_ms, 2),
+        "keyId": record.credential_id,
+        "requestBytes": record.request_bytes,
+        "responseBytes": record.response_bytes,
+        "clientAddress": record.client_address,
+    }
+
+
+def _rejections(*rows: dict | None) -> dict:
+    """The 429 answers among the rows' requests."""
+    return {"rateLimited": sum(int((row or {}).get("rate_limited") or 0) for row in rows)}
 
 
 def _scope(token_info: dict, from_: str | None, to: str | None, key_id: str | None) -> RecordScope:

@@ -12,10 +12,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storage.models import CredentialUsageDay, UsageRecord
+from storage.paging import Page, paginate
 
 # The counters a day holds; each is added, never overwritten, on conflict.
 COUNTERS = ("requests", "errors")
 ERROR = UsageRecord.status >= 400
+RATE_LIMITED = UsageRecord.status == 429
 INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
@@ -112,6 +114,24 @@ class UsageRepository:
         )
         return [dict(row._mapping) for row in self.session.execute(statement)]
 
+    def requests(
+        self,
+        scope: RecordScope,
+        *,
+        outcome: str | None,
+        statuses: tuple[int, ...],
+        page: int,
+        per_page: int,
+    ) -> Page[UsageRecord]:
+        """The records one by one, newest first (`outcome` "error" or "success")."""
+        statement = scope.where(select(UsageRecord))
+        if outcome is not None:
+            statement = statement.where(ERROR if outcome == "error" else ~ERROR)
+        if statuses:
+            statement = statement.where(UsageRecord.status.in_(statuses))
+        statement = statement.order_by(UsageRecord.occurred_at.desc(), UsageRecord.id.desc())
+        return paginate(self.session, statement, page=page, per_page=per_page)
+
 
 class RecordScope:
     """Which records a report covers: one organization, a range of days, maybe one credential."""
@@ -139,6 +159,7 @@ def _measures() -> list:
     return [
         func.count().label("requests"),
         func.coalesce(func.sum(case((ERROR, 1), else_=0)), 0).label("errors"),
+        func.coalesce(func.sum(case((RATE_LIMITED, 1), else_=0)), 0).label("rate_limited"),
         func.avg(UsageRecord.latency_ms).label("average_latency_ms"),
         func.coalesce(func.sum(UsageRecord.request_bytes), 0).label("request_bytes"),
         func.coalesce(func.sum(UsageRecord.response_bytes), 0).label("response_bytes"),

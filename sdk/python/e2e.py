@@ -143,6 +143,7 @@ except ApiException as missing:
     assert missing.status == 404 and missing.data.error.code == "NOT_FOUND", missing.body
     assert missing.data.error.request_id.startswith("req_")
     assert missing.headers["X-Request-Id"] == missing.data.error.request_id
+    missing_request_id = missing.data.error.request_id
 try:
     # The SDK validates its own input; model_construct skips that so the server judges it.
     products.create_product(
@@ -269,6 +270,15 @@ while True:
     assert time.monotonic() < deadline, f"usage not recorded: {summary} {errors}"
     time.sleep(0.5)
 assert usage.get_usage_endpoints().data.endpoints
+assert summary.totals.rate_limited >= 0 and len(summary.days) == 30
+# The request log: the 404 above, under the request id its error body quoted.
+while True:
+    failed = usage.list_usage_requests(outcome="error", status=[404], per_page=100).data
+    if missing_request_id in {row.request_id for row in failed}:
+        break
+    assert time.monotonic() < deadline, f"the 404 is not in the request log: {failed}"
+    time.sleep(0.5)
+assert all(row.status == 404 and row.occurred_at for row in failed)
 hour = {w.name: w for w in usage.get_usage_quotas().data.windows}["hour"]
 assert 0 <= hour.remaining < hour.limit
 audit = AuditLogApi(client)
