@@ -52,9 +52,12 @@ class Portal:
         self.driver.find_element(By.CSS_SELECTOR, f'button[aria-label="{label}"]').click()
 
     def screenshot(self, name: str) -> None:
+        """The whole page at each width (the window grows to the page's height), then back."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         for size, (width, height) in SIZES.items():
             self.driver.set_window_size(width, height)
+            full = self.driver.execute_script("return document.documentElement.scrollHeight")
+            self.driver.set_window_size(width, max(height, min(full, 6000)))
             self.driver.save_screenshot(str(SCREENSHOTS / f"{name}-{size}.png"))
         self.driver.set_window_size(*SIZES["desktop"])
 

@@ -110,4 +110,6 @@ def test_the_dashboard_shows_requests_errors_rejections_and_request_ids(portal_s
     hour = portal.text('#quotas li[data-window="hour"]')
     assert hour.endswith("0 of 2 requests left"), hour
 
+    # With its charts, figures and errors filled, the page passes the WCAG audit.
+    assert portal.accessibility_violations() == []
     assert portal.console_errors() == []
