@@ -34,6 +34,8 @@ SCOPES = (
     "keys:manage",
     "usage:read",
     "audit:read",
+    "support:read",
+    "support:write",
 )
 DEFAULT_EXPIRY_DAYS = 365
 
