@@ -36,7 +36,7 @@ def create_support_request(token_info: dict, body: dict) -> tuple[dict, int]:
             subject=wanted.subject,
             category=wanted.category,
             message=wanted.message,
-            failing_request_id=wanted.requestId,
+            failing_request_id=wanted.request_id,
             sender_type=sender_type,
             sender_id=sender_id,
             sender_email=person.email if person is not None else None,
