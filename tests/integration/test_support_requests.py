@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from storage.models import SupportRequest
 from tests.integration.test_accounts_members import invite, organization_of
 from tests.support.api import BaseUrlSession, assert_error
 from tests.support.people import as_bearer, messages_to, verified_person
-from tests.support.records import issue_key
+from tests.support.records import database_of, issue_key
 from tests.support.server import LiveServer
 
 SUPPORT = "/api/v1/support/requests"
@@ -23,6 +24,12 @@ SUPPORT_ID = re.compile(r"^sup_[0-9A-HJKMNP-TV-Z]{26}$")
 
 def desk_mail(server, support_id: str) -> list:
     return [m for m in messages_to(server, DESK) if support_id in m["Subject"]]
+
+
+def notified_at(server, support_id: str):
+    """When the desk's mail was handed over: None for a request that was not mailed."""
+    with database_of(server) as database, database.session() as session:
+        return session.get(SupportRequest, support_id).notified_at
 
 
 def request_body(**fields) -> dict:
@@ -56,6 +63,7 @@ def test_a_person_sends_a_request_it_is_stored_mailed_and_acknowledged(people_se
     (receipt,) = messages_to(people_server, owner.email)[1:]  # after the verification mail
     assert stored["id"] in receipt.get_content() and body["message"] in receipt.get_content()
     assert session.get(f"{SUPPORT}/{stored['id']}").json()["data"] == stored
+    assert notified_at(people_server, stored["id"]) is not None
 
 
 def test_a_replayed_idempotency_key_answers_the_same_request_and_mails_nothing_more(
@@ -170,4 +178,5 @@ def test_a_request_whose_mail_fails_is_kept_and_logged(server_that_cannot_mail, 
         if "support request stored but not mailed" in line
     ]
     assert stored["id"] in line and "Stored even so." not in line
+    assert notified_at(server_that_cannot_mail, stored["id"]) is None
     assert not Path(server_that_cannot_mail.env["GATEHOUSE_VAR_DIR"], "mail").is_dir()
