@@ -15,6 +15,8 @@ import threading
 import zipfile
 from pathlib import Path
 
+from flask import Response
+
 from gatehouse.errors import ApiError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,11 +43,11 @@ def get_download(artifact: str):
     else:
         body, media_type = _file(FILES[artifact]), "application/json"
     headers = {
-        "Content-Type": media_type,
         "Content-Disposition": f'attachment; filename="{artifact}"',
         "Cache-Control": "no-cache",
     }
-    return body, 200, headers
+    # A Response as it is: Connexion would otherwise serialize a JSON answer again.
+    return Response(body, status=200, content_type=media_type, headers=headers)
 
 
 def available() -> bool:
