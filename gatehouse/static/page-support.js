@@ -11,7 +11,7 @@ pages["support"] = async function () {
     const result = await call("POST", "/support/requests", body);
     if (!result.ok) return showErrors(form, result);
     form.reset();
-    form.querySelector(".form-error").textContent = "";
+    clearErrors(form);
     flash(`Sent: request ${result.payload.data.id}. A copy is on its way to your mailbox.`);
     await listRequests();
   });

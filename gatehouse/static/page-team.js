@@ -20,9 +20,9 @@ pages["team"] = async function () {
     const result = await call("POST", members, values(form));
     if (!result.ok) return showErrors(form, result);
     form.reset();
-    form.querySelector(".form-error").textContent = "";
+    clearErrors(form);
     const added = result.payload.data;
-    flash(added.status === "invited" ? `Invitation mailed to ${added.email}.` : `${added.email} is now a ${added.role}.`);
+    flash(added.status === "invited" ? `Invitation mailed to ${added.email}.` : `${added.email} now has the role ${added.role}.`);
     await listMembers(members, myId);
   });
   renderMembers(first.payload.data, members, myId);
@@ -48,7 +48,7 @@ function renderMembers(list, members, myId) {
     const who = member.name || member.email;
     const save = button("Save role", `Save the role of ${member.email}`, async () => {
       const result = await call("PUT", `${members}/${member.userId}`, { role: select.value });
-      flash(result.ok ? `${who} is now a ${result.payload.data.role}.` : `Could not change the role: ${result.payload.error.message}`);
+      flash(result.ok ? `${who} now has the role ${result.payload.data.role}.` : `Could not change the role: ${result.payload.error.message}`);
       await listMembers(members, myId);
     });
     const remove = button("Remove", `Remove ${member.email}`, async () => {
