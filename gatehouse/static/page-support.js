@@ -12,8 +12,8 @@ pages["support"] = async function () {
     if (!result.ok) return showErrors(form, result);
     form.reset();
     clearErrors(form);
-    flash(`Sent: request ${result.payload.data.id}. A copy is on its way to your mailbox.`);
     await listRequests();
+    flash(`Sent: request ${result.payload.data.id}. A copy is on its way to your mailbox.`);
   });
   await listRequests();
 };

@@ -22,8 +22,9 @@ pages["team"] = async function () {
     form.reset();
     clearErrors(form);
     const added = result.payload.data;
-    flash(added.status === "invited" ? `Invitation mailed to ${added.email}.` : `${added.email} now has the role ${added.role}.`);
+    // The message comes once the table shows the change, so both tell the same story.
     await listMembers(members, myId);
+    flash(added.status === "invited" ? `Invitation mailed to ${added.email}.` : `${added.email} now has the role ${added.role}.`);
   });
   renderMembers(first.payload.data, members, myId);
 };
@@ -48,14 +49,14 @@ function renderMembers(list, members, myId) {
     const who = member.name || member.email;
     const save = button("Save role", `Save the role of ${member.email}`, async () => {
       const result = await call("PUT", `${members}/${member.userId}`, { role: select.value });
-      flash(result.ok ? `${who} now has the role ${result.payload.data.role}.` : `Could not change the role: ${result.payload.error.message}`);
       await listMembers(members, myId);
+      flash(result.ok ? `${who} now has the role ${result.payload.data.role}.` : `Could not change the role: ${result.payload.error.message}`);
     });
     const remove = button("Remove", `Remove ${member.email}`, async () => {
       if (!confirm(`Remove ${who} (${member.email}) from the organization? Their sessions in it end at once.`)) return;
       const result = await call("DELETE", `${members}/${member.userId}`);
-      flash(result.ok ? `Removed ${who}.` : `Could not remove: ${result.payload.error.message}`);
       await listMembers(members, myId);
+      flash(result.ok ? `Removed ${who}.` : `Could not remove: ${result.payload.error.message}`);
     });
     const role = el("td", {}, el("label", { for: selectId, class: "visually-hidden" }, `Role of ${member.email}`), select);
     const status = el("td", { class: "status" }, member.status === "invited" ? "invited (not yet signed in)" : "active");
