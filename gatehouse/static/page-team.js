@@ -24,7 +24,10 @@ pages["team"] = async function () {
     const added = result.payload.data;
     // The message comes once the table shows the change, so both tell the same story.
     await listMembers(members, myId);
-    flash(added.status === "invited" ? `Invitation mailed to ${added.email}.` : `${added.email} now has the role ${added.role}.`);
+    // The answer does not say whether a mail went out (only a new address gets one).
+    flash(added.status === "invited"
+      ? `Added ${added.email} as ${added.role}: invited until they confirm their address (a new address is mailed an invitation).`
+      : `Added ${added.email} as ${added.role}.`);
   });
   renderMembers(first.payload.data, members, myId);
 };

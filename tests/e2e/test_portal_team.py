@@ -63,7 +63,7 @@ def test_an_owner_invites_re_roles_and_removes_a_person(portal_server, browser):
     portal.fill({"email": invitee, "invite-name": "Grace"})
     Select(browser.find_element(By.ID, "role")).select_by_value("viewer")
     portal.submit("invite-form")
-    portal.until_text("#flash", f"Invitation mailed to {invitee}")
+    portal.until_text("#flash", f"Added {invitee} as viewer: invited")
     portal.wait.until(lambda d: invitee in rows(d))
     assert "invited" in row(browser, invitee).find_element(By.CSS_SELECTOR, ".status").text
     invitation = only_message_to(portal_server, invitee)
