@@ -50,7 +50,7 @@ def create_support_request(token_info: dict, body: dict) -> tuple[dict, int]:
         letters = support_letters(
             request, organization.name, services.settings.support_email, owners
         )
-    _mail(request.id, letters, services.people.mailer)
+    _mail(view["id"], letters, services.people.mailer)
     return envelope.one(view), 201
 
 
