@@ -26,7 +26,7 @@ $(NODE_STAMP): package.json package-lock.json
 
 venv: $(STAMP)
 
-run: $(STAMP) $(NODE_STAMP) ## Serve the API on http://$(HOST):$(PORT) (SQLite under var/, migrations applied)
+run: $(STAMP) $(NODE_STAMP) sdk ## Serve the API on http://$(HOST):$(PORT) (SQLite under var/, migrations applied; SDKs built once for /docs/downloads)
 	$(BIN)/gatehouse serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP) $(NODE_STAMP) ## Run every test (unit, integration on SQLite and PostgreSQL, contract)

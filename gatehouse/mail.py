@@ -25,10 +25,14 @@ class Mailer(Protocol):
     def send(self, message: EmailMessage) -> None: ...
 
 
-def letter(to: str, subject: str, text: str, sender: str = SENDER) -> EmailMessage:
+def letter(
+    to: str, subject: str, text: str, sender: str = SENDER, reply_to: str | None = None
+) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = _recipient(to)
+    if reply_to:
+        message["Reply-To"] = _recipient(reply_to, "Reply-To")
     message["Subject"] = subject
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = make_msgid(domain="gatehouse.localhost")
@@ -37,18 +41,19 @@ def letter(to: str, subject: str, text: str, sender: str = SENDER) -> EmailMessa
     return message
 
 
-def _recipient(to: str):
-    """The To header: parsed as an address when the standard library can, else written
-    as given. The API's Email pattern admits addresses whose domain or local part the
-    strict parser chokes on (`x@[`, `:;@y`, raising IndexError or AttributeError
-    rather than a documented error); they must not turn a request into a 500, and a
-    real mail server will bounce them like any undeliverable address."""
+def _recipient(to: str, header: str = "To"):
+    """An address header (To by default): parsed as an address when the standard
+    library can, else written as given. The API's Email pattern admits addresses
+    whose domain or local part the strict parser chokes on (`x@[`, `:;@y`, raising
+    IndexError or AttributeError rather than a documented error); they must not
+    turn a request into a 500, and a real mail server will bounce them like any
+    undeliverable address."""
     probe = EmailMessage()
     try:
-        probe["To"] = to
+        probe[header] = to
         probe.as_bytes()
     except Exception:  # noqa: BLE001 - the parser's failures have no common type
-        return _UNSTRUCTURED("To", to)
+        return _UNSTRUCTURED(header, to)
     return to
 
 

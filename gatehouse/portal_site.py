@@ -32,8 +32,11 @@ TITLES = {
     "keys": "API keys",
     "dashboard": "Dashboard",
     "webhooks": "Webhooks",
+    "team": "Team",
+    "support": "Support",
+    "docs": "Docs",
 }
-SIGNED_IN = ("dashboard", "keys", "webhooks")
+SIGNED_IN = ("dashboard", "keys", "webhooks", "team", "support", "docs")
 ASSETS = {
     "portal.js": "application/javascript",
     "portal.css": "text/css",
@@ -63,7 +66,6 @@ def _navigation(page: str) -> str:
     for name in SIGNED_IN:
         current = ' aria-current="page"' if name == page else ""
         links.append(f'<a href="/portal/{name}"{current}>{TITLES[name]}</a>')
-    links.append('<a href="/docs">Docs</a>')
     return (
         f'<nav aria-label="Portal">{"".join(links)}'
         '<button type="button" id="logout">Sign out</button></nav>'

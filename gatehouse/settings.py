@@ -84,6 +84,8 @@ class Settings:
     # People: where mailed links point (the portal), and how often sign-in and
     # password resets may fail or be asked for (limits' notation, moving window).
     public_url: str = "http://127.0.0.1:8000"
+    # Where support requests are mailed (the operator's support desk).
+    support_email: str = "support@gatehouse.localhost"
     login_limit_per_account: str = "5 per 15 minutes"
     login_limit_per_address: str = "20 per 15 minutes"
     reset_limit_per_account: str = "5 per hour"
@@ -168,6 +170,7 @@ class Settings:
             ),
             jwt_leeway_seconds=int(env.get("GATEHOUSE_JWT_LEEWAY", cls.jwt_leeway_seconds)),
             public_url=public_url,
+            support_email=env.get("GATEHOUSE_SUPPORT_EMAIL") or cls.support_email,
             login_limit_per_account=env.get(
                 "GATEHOUSE_LOGIN_LIMIT_PER_ACCOUNT", cls.login_limit_per_account
             ),

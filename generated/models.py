@@ -563,7 +563,7 @@ class Membership(BaseModel):
     role: Annotated[
         Literal["owner", "admin", "developer", "viewer"],
         Field(
-            description="A person's role in an organization. `owner` and `admin` hold every scope\nand manage the organization's people; `developer` holds every scope but\n`audit:read`; `viewer` holds only the `:read` scopes but `audit:read`.\n"
+            description="A person's role in an organization. `owner` and `admin` hold every scope\nand manage the organization's people; `developer` holds every scope but\n`audit:read`; `viewer` holds only the `:read` scopes but `audit:read`\n(so a viewer reads the support requests but cannot send one).\n"
         ),
     ]
 
@@ -591,7 +591,7 @@ class Me(BaseModel):
     role: Annotated[
         Literal["owner", "admin", "developer", "viewer"],
         Field(
-            description="A person's role in an organization. `owner` and `admin` hold every scope\nand manage the organization's people; `developer` holds every scope but\n`audit:read`; `viewer` holds only the `:read` scopes but `audit:read`.\n"
+            description="A person's role in an organization. `owner` and `admin` hold every scope\nand manage the organization's people; `developer` holds every scope but\n`audit:read`; `viewer` holds only the `:read` scopes but `audit:read`\n(so a viewer reads the support requests but cannot send one).\n"
         ),
     ]
     organization_plan: Annotated[
@@ -622,6 +622,8 @@ class Me(BaseModel):
             "keys:manage",
             "usage:read",
             "audit:read",
+            "support:read",
+            "support:write",
         ]
     ]
     memberships: Annotated[
@@ -653,7 +655,14 @@ class Member(BaseModel):
     role: Annotated[
         Literal["owner", "admin", "developer", "viewer"],
         Field(
-            description="A person's role in an organization. `owner` and `admin` hold every scope\nand manage the organization's people; `developer` holds every scope but\n`audit:read`; `viewer` holds only the `:read` scopes but `audit:read`.\n"
+            description="A person's role in an organization. `owner` and `admin` hold every scope\nand manage the organization's people; `developer` holds every scope but\n`audit:read`; `viewer` holds only the `:read` scopes but `audit:read`\n(so a viewer reads the support requests but cannot send one).\n"
+        ),
+    ]
+    status: Annotated[
+        Literal["active", "invited"],
+        Field(
+            description="`invited` while the person has not confirmed their email address: a\nperson added by address gets an account without a password and an\ninvitation mail, whose link sets the password and confirms the\naddress at once (a person who registered and has not yet followed\ntheir verification link is `invited` too). `active` from then on.\n",
+            examples=["active"],
         ),
     ]
     joined_at: Annotated[AwareDatetime, Field(alias="joinedAt", examples=["2024-01-01T00:00:00Z"])]
@@ -681,7 +690,7 @@ class MemberInput(BaseModel):
     role: Annotated[
         Literal["owner", "admin", "developer", "viewer"],
         Field(
-            description="A person's role in an organization. `owner` and `admin` hold every scope\nand manage the organization's people; `developer` holds every scope but\n`audit:read`; `viewer` holds only the `:read` scopes but `audit:read`.\n"
+            description="A person's role in an organization. `owner` and `admin` hold every scope\nand manage the organization's people; `developer` holds every scope but\n`audit:read`; `viewer` holds only the `:read` scopes but `audit:read`\n(so a viewer reads the support requests but cannot send one).\n"
         ),
     ]
     name: Annotated[
@@ -708,7 +717,7 @@ class MemberRoleInput(BaseModel):
     role: Annotated[
         Literal["owner", "admin", "developer", "viewer"],
         Field(
-            description="A person's role in an organization. `owner` and `admin` hold every scope\nand manage the organization's people; `developer` holds every scope but\n`audit:read`; `viewer` holds only the `:read` scopes but `audit:read`.\n"
+            description="A person's role in an organization. `owner` and `admin` hold every scope\nand manage the organization's people; `developer` holds every scope but\n`audit:read`; `viewer` holds only the `:read` scopes but `audit:read`\n(so a viewer reads the support requests but cannot send one).\n"
         ),
     ]
 
@@ -2848,6 +2857,118 @@ class AuditEventResponse(BaseModel):
     meta: ResponseMeta
 
 
+class SupportSender(BaseModel):
+    """
+    Who sent the request: a person (by their account's email address, which
+    the acknowledgement and the answer go to), or an API key or OAuth client
+    (which have no address: the operator answers the organization's owners).
+
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    type: Annotated[Literal["user", "api_key", "oauth_client"], Field(examples=["user"])]
+    id: Annotated[str, Field(examples=["usr_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"])]
+    email: Annotated[str | None, Field(examples=["grace@example.com"])]
+
+
+class SupportRequest(BaseModel):
+    """
+    A support request as stored.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(examples=["sup_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"])]
+    subject: Annotated[str, Field(examples=["Orders list answers 500"])]
+    category: Annotated[
+        Literal["question", "bug", "billing", "security"],
+        Field(
+            description="What the request is about: `question` (how do I...), `bug` (the API\ndoes something it should not), `billing`, `security` (a vulnerability\nor a leaked credential: say so, do not paste secrets).\n",
+            examples=["bug"],
+        ),
+    ]
+    message: Annotated[
+        str, Field(examples=["Listing orders with sort=total fails since this morning."])
+    ]
+    request_id: Annotated[
+        str | None, Field(alias="requestId", examples=["req_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"])
+    ]
+    sender: SupportSender
+    created_at: Annotated[
+        AwareDatetime, Field(alias="createdAt", examples=["2026-11-30T20:15:00Z"])
+    ]
+
+
+class SupportRequestList(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: list[SupportRequest]
+    pagination: Pagination
+
+
+class SupportRequestInput(BaseModel):
+    """
+    A message to the operator's support desk.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    subject: Annotated[
+        str,
+        Field(
+            description="One line saying what it is about.",
+            examples=["Orders list answers 500"],
+            max_length=200,
+            min_length=1,
+            pattern="^[^\\x00-\\x1f\\x7f]*[^\\s\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$",
+        ),
+    ]
+    category: Annotated[
+        Literal["question", "bug", "billing", "security"],
+        Field(
+            description="What the request is about: `question` (how do I...), `bug` (the API\ndoes something it should not), `billing`, `security` (a vulnerability\nor a leaked credential: say so, do not paste secrets).\n",
+            examples=["bug"],
+        ),
+    ]
+    message: Annotated[
+        str,
+        Field(
+            description="What happened, what was expected. Never paste a secret.",
+            examples=["Listing orders with sort=total fails since this morning."],
+            max_length=10000,
+            min_length=1,
+            pattern="^[^\\x00]*[^\\s\\x00][^\\x00]*$",
+        ),
+    ]
+    request_id: Annotated[
+        str | None,
+        Field(
+            alias="requestId",
+            description="The `X-Request-Id` of a failing call (also in its error body's\n`requestId`), so the operator can find it in the logs.\n",
+            examples=["req_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"],
+            pattern="^[A-Za-z0-9._-]{1,64}$",
+        ),
+    ] = None
+
+
+class SupportRequestResponse(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: SupportRequest
+    meta: ResponseMeta
+
+
 class ProductReference(RootModel[str]):
     root: Annotated[
         str,
@@ -3104,6 +3225,8 @@ class ApiKeyInput(BaseModel):
                 "keys:manage",
                 "usage:read",
                 "audit:read",
+                "support:read",
+                "support:write",
             ]
         ]
         | None,
@@ -3167,6 +3290,8 @@ class ApiKeyUpdate(BaseModel):
             "keys:manage",
             "usage:read",
             "audit:read",
+            "support:read",
+            "support:write",
         ]
     ]
     ip_allowlist: Annotated[
@@ -3234,6 +3359,8 @@ class ApiKey(BaseModel):
             "keys:manage",
             "usage:read",
             "audit:read",
+            "support:read",
+            "support:write",
         ]
     ]
     status: Annotated[
@@ -3320,6 +3447,8 @@ class NewApiKey(BaseModel):
             "keys:manage",
             "usage:read",
             "audit:read",
+            "support:read",
+            "support:write",
         ]
     ]
     status: Annotated[
@@ -3407,6 +3536,8 @@ class OAuthClientInput(BaseModel):
                 "keys:manage",
                 "usage:read",
                 "audit:read",
+                "support:read",
+                "support:write",
             ]
         ]
         | None,
@@ -3459,6 +3590,8 @@ class OAuthClient(BaseModel):
             "keys:manage",
             "usage:read",
             "audit:read",
+            "support:read",
+            "support:write",
         ]
     ]
     status: Annotated[
@@ -3532,6 +3665,8 @@ class NewOAuthClient(BaseModel):
             "keys:manage",
             "usage:read",
             "audit:read",
+            "support:read",
+            "support:write",
         ]
     ]
     status: Annotated[

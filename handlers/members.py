@@ -62,6 +62,9 @@ def _view(user: User, membership: Membership) -> dict:
         "email": user.email,
         "name": user.name,
         "role": membership.role,
+        # What the accounts know: an invitation's link, like a verification link,
+        # confirms the address.
+        "status": "active" if user.email_verified_at is not None else "invited",
         "joinedAt": rfc3339(membership.created_at),
     }
 

@@ -11,6 +11,8 @@ PREFIXES = frozenset(
     | {"usr"}
     # Audit log (issue 6): audit events.
     | {"aud"}
+    # Support requests (issue 9).
+    | {"sup"}
 )
 
 

@@ -35,6 +35,8 @@ SCOPES = (
     "keys:manage",
     "usage:read",
     "audit:read",
+    "support:read",
+    "support:write",
 )
 DEFAULT_EXPIRY_DAYS = 365
 

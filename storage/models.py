@@ -541,3 +541,28 @@ class AuditEvent(Base):
     request_id: Mapped[str] = mapped_column(String(80))
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SupportRequest(Base):
+    """A message to the operator's support desk, sent by a person or a credential.
+
+    `notified_at` is set once the operator's mail is handed to the mailer; a
+    request without it was stored but not mailed (the mailer failed), and the
+    operator finds it by that (README, "Support requests").
+    """
+
+    __tablename__ = "support_requests"
+    __table_args__ = (Index("ix_support_requests_org_created", "organization_id", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    organization_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"))
+    subject: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(16))  # question | bug | billing | security
+    message: Mapped[str] = mapped_column(Text)
+    failing_request_id: Mapped[str | None] = mapped_column(String(64))
+    sender_type: Mapped[str] = mapped_column(String(16))  # user | api_key | oauth_client
+    sender_id: Mapped[str] = mapped_column(String(40))
+    # The person's address when they sent it (a credential has none).
+    sender_email: Mapped[str | None] = mapped_column(String(320))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -8,8 +8,9 @@
   a right of the role (MANAGES_MEMBERS), not a scope: API keys and OAuth
   clients act for an organization, never for its people, so no credential
   scope can grant it.
-- viewer: only the `:read` scopes (`usage:read` among them) but `audit:read`; a
-  viewer cannot create a key (that needs keys:manage) nor change anything.
+- viewer: only the `:read` scopes (`usage:read`, `support:read` among them) but
+  `audit:read`; a viewer cannot create a key (that needs keys:manage) nor change
+  anything, nor send a support request (support:write): they ask a colleague.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from storage.oauth import OAuthClientRepository, SigningKeyRepository, TokenRepo
 from storage.orders import OrderRepository
 from storage.payments import PaymentRepository
 from storage.products import ProductRepository
+from storage.support import SupportRequestRepository
 from storage.usage import UsageRepository
 from storage.users import UserRepository
 from storage.webhooks import WebhookRepository
@@ -39,6 +40,7 @@ class UnitOfWork:
     payments: PaymentRepository
     webhooks: WebhookRepository
     audit: AuditRepository
+    support_requests: SupportRequestRepository
 
     def __init__(self, session_factory: sessionmaker) -> None:
         self._session_factory = session_factory
@@ -61,6 +63,7 @@ class UnitOfWork:
         self.payments = PaymentRepository(self.session)
         self.webhooks = WebhookRepository(self.session)
         self.audit = AuditRepository(self.session)
+        self.support_requests = SupportRequestRepository(self.session)
         return self
 
     def __exit__(self, *exc_info) -> None:

@@ -75,6 +75,16 @@ class UserRepository:
     def members_page(self, organization_id: str, *, page: int, per_page: int) -> Page[Membership]:
         return paginate(self.session, _members(organization_id), page=page, per_page=per_page)
 
+    def owner_emails(self, organization_id: str) -> list[str]:
+        """The addresses of the organization's owners, longest-standing first."""
+        statement = (
+            select(User.email)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.organization_id == organization_id, Membership.role == "owner")
+            .order_by(Membership.created_at, Membership.user_id)
+        )
+        return list(self.session.scalars(statement))
+
     def get_many(self, user_ids: list[str]) -> dict[str, User]:
         found = self.session.scalars(select(User).where(User.id.in_(user_ids)))
         return {user.id: user for user in found}

@@ -49,6 +49,12 @@ function showErrors(form, result) {
   if (invalid) invalid.focus();
 }
 
+// What showErrors marked, cleared once a submission is accepted.
+function clearErrors(form) {
+  form.querySelectorAll(".field-error, .form-error").forEach((p) => { p.textContent = ""; });
+  form.querySelectorAll("[aria-invalid]").forEach((field) => field.removeAttribute("aria-invalid"));
+}
+
 function values(form) {
   const data = {};
   for (const input of form.querySelectorAll("input[name], select[name]")) {

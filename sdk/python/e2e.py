@@ -35,6 +35,7 @@ from gatehouse_client import (  # noqa: E402
     PaymentsApi,
     ProductInput,
     ProductsApi,
+    SupportApi,
     UsageApi,
     WebhookInput,
     WebhooksApi,
@@ -61,6 +62,7 @@ from gatehouse_client.models import (  # noqa: E402
     RegisterInput,
     ResetPasswordInput,
     StockQuantity,
+    SupportRequestInput,
     VerifyEmailInput,
     WebhookUpdate,
 )
@@ -286,6 +288,15 @@ revoked = audit.list_audit_events(action=["revoke_api_key"], resource_id=spare.i
 assert len(revoked) == 1 and revoked[0].outcome == "success"
 assert audit.get_audit_event(revoked[0].id).data.resource.id == spare.id
 
+step("a support request: sent with the key, listed, read back")
+support = SupportApi(client)
+sent = support.create_support_request(
+    SupportRequestInput(subject=f"{prefix} question", category="question", message="How do I page?")
+).data
+assert sent.id.startswith("sup_") and sent.sender.type == "api_key" and sent.sender.email is None
+assert sent.id in {r.id for r in support.list_support_requests(per_page=100).data}
+assert support.get_support_request(sent.id).data.subject == f"{prefix} question"
+
 step("a person: sign up, verify the address, sign in, MFA, members, password reset")
 mail_dir = Path(env["GATEHOUSE_MAIL_DIR"])
 
@@ -327,6 +338,7 @@ accounts.register(
 )
 members = MembersApi(person.api_client)
 added = members.add_member(me.organization_id, MemberInput(email=grace, role="developer")).data
+assert added.status == "invited"  # until Grace follows the invitation's link
 members.change_member_role(me.organization_id, added.user_id, MemberRoleInput(role="viewer"))
 assert grace in {m.email for m in members.list_members(me.organization_id).data}
 members.remove_member(me.organization_id, added.user_id)

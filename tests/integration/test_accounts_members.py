@@ -55,6 +55,7 @@ def test_a_viewer_reads_but_cannot_create_a_key(people_server, visitor):
         "customers:read",
         "inventory:read",
         "usage:read",
+        "support:read",
     ]
     session = as_bearer(people_server, grant["access_token"])
     assert session.get(PRODUCTS).status_code == 200

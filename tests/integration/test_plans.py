@@ -145,7 +145,7 @@ def empty_database(request, tmp_path):
 
 
 def test_existing_organizations_get_the_plan_of_the_tiers_they_use(empty_database):
-    upgrade(empty_database, "0011")
+    upgrade(empty_database, "0012")
     with empty_database.engine.begin() as connection:
         for org, tiers in {
             "org_f": (),

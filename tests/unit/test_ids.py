@@ -15,15 +15,18 @@ DESIGN_PREFIXES = {"org", "prod", "cust", "order", "inv", "pay", "wh", "whd", "e
 IDENTITY_PREFIXES = {"cli", "jwk", "rtf", "rt", "tok", "usr"}
 # Added by issue 6: audit events.
 AUDIT_PREFIXES = {"aud"}
+# Added by issue 9: support requests.
+SUPPORT_PREFIXES = {"sup"}
+ALL_PREFIXES = DESIGN_PREFIXES | IDENTITY_PREFIXES | AUDIT_PREFIXES | SUPPORT_PREFIXES
 
 
-@pytest.mark.parametrize("prefix", sorted(DESIGN_PREFIXES | IDENTITY_PREFIXES | AUDIT_PREFIXES))
+@pytest.mark.parametrize("prefix", sorted(ALL_PREFIXES))
 def test_every_documented_prefix_makes_a_prefixed_ulid(prefix):
     assert re.fullmatch(rf"{prefix}_[0-9A-HJKMNP-TV-Z]{{26}}", new_id(prefix))
 
 
 def test_prefixes_are_exactly_the_documented_ones():
-    assert set(PREFIXES) == DESIGN_PREFIXES | IDENTITY_PREFIXES | AUDIT_PREFIXES
+    assert set(PREFIXES) == ALL_PREFIXES
 
 
 def test_ids_sort_in_creation_order():

@@ -29,8 +29,11 @@ def test_a_viewer_holds_only_read_scopes_and_no_keys_manage():
         "customers:read",
         "inventory:read",
         "usage:read",
+        "support:read",
     ]
     assert "keys:manage" not in scopes_for("viewer")
+    # A viewer reads the organization's support requests but sends none.
+    assert "support:write" not in scopes_for("viewer")
 
 
 @pytest.mark.parametrize("role", ["owner", "admin"])
@@ -40,6 +43,7 @@ def test_owners_and_admins_hold_the_whole_catalogue(role):
 
 def test_a_developer_holds_every_scope_but_the_audit_log():
     assert scopes_for("developer") == [scope for scope in SCOPES if scope != "audit:read"]
+    assert {"support:read", "support:write"} <= set(scopes_for("developer"))
 
 
 def test_only_owners_and_admins_manage_people():

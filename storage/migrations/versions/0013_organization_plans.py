@@ -1,7 +1,7 @@
 """Organization plans: the highest key tier an organization may issue.
 
-Revision ID: 0014
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 
 Existing organizations keep what they already use: the plan of the highest tier
 among their keys, else `free`.
@@ -10,8 +10,8 @@ among their keys, else `free`.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014"
-down_revision = "0011"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
