@@ -126,6 +126,8 @@ def test_an_integrator_goes_from_sign_up_to_a_revoked_key(portal_server, browser
         assert "received" in attempt and hook_secret not in attempt
         assert ping.json["id"] in portal.text("#detail-body")
         portal.screenshot("webhooks")
+        browser.execute_script("document.getElementById('attempt-1').scrollIntoView()")
+        portal.screenshot("webhooks-attempt")
         portal.click(f"Redeliver {delivery_id}")
         portal.until_text("#flash", "Redelivery")
         receiver.wait_for(lambda: len(receiver.events("webhook.test")) == 2)
