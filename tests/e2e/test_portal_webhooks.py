@@ -123,6 +123,17 @@ def test_own_secret_filters_recovery_and_pause(portal_server, browser):
         portal.until_text("#webhooks-table tbody .status", "paused")
         portal.click(f"resume {receiver.url}")
         portal.until_text("#webhooks-table tbody .status", "active")
+
+        # Rotating the secret shows the new one; the next test event is signed with it.
+        browser.execute_script("window.confirm = () => true")  # the confirmation, accepted
+        portal.click(f"Rotate the secret of {receiver.url}")
+        portal.until_text("#registered-title", "New signing secret")
+        rotated = browser.find_element(By.ID, "new-secret").get_attribute("value")
+        assert rotated.startswith("whsec_") and rotated != chosen
+        portal.click(f"Send a test event to {receiver.url}")
+        receiver.wait_for(lambda: len(receiver.events("webhook.test")) == 6)
+        latest = receiver.events("webhook.test")[-1]
+        StandardWebhook(rotated).verify(latest.body, latest.headers)
     # The failed requests the walk made on purpose: the bad secret, the recovery without a time.
     refused_on_purpose = ("/api/v1/webhooks - Failed", "/recover - Failed")
     unexpected = [e for e in portal.console_errors() if not any(r in e for r in refused_on_purpose)]
