@@ -2022,9 +2022,90 @@ class WebhookInput(BaseModel):
     ] = None
 
 
+class WebhookPayload(BaseModel):
+    """
+    The JSON body of every delivery, POSTed with `Content-Type:
+    application/json`, `User-Agent: Gatehouse-Webhooks/<version>` and the
+    signature headers `webhook-id` (= `id`, the same on every retry),
+    `webhook-timestamp` (unix seconds of the attempt), `webhook-signature`
+    (Standard Webhooks: `v1,<base64 HMAC-SHA256>` of
+    `{webhook-id}.{webhook-timestamp}.{body}` keyed with the base64-decoded
+    secret after `whsec_`) and `X-Webhook-Signature` (`sha256=<hex
+    HMAC-SHA256>` of the raw body keyed with the whole secret string).
+    During a secret rotation both signature headers carry one
+    space-separated entry per signing secret. `event` is a type of the
+    catalogue, or `webhook.test` for the test event sent at registration,
+    on a URL change and by the test operation (its `data` is
+    `{"webhookId", "message"}`).
+
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[
+        str,
+        Field(examples=["evt_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"], pattern="^evt_[0-9A-HJKMNP-TV-Z]{26}$"),
+    ]
+    event: Annotated[
+        str, Field(description="An `EventType`, or `webhook.test`.", examples=["order.created"])
+    ]
+    timestamp: Annotated[
+        AwareDatetime, Field(description="When the event occurred (the same on every retry).")
+    ]
+    data: Annotated[
+        dict[str, Any], Field(description="The resource as the API shows it after the change.")
+    ]
+
+
+class WebhookTestResult(BaseModel):
+    """
+    What happened to the test event just sent: what was sent (`payload`, the
+    body) and what came back. The test is recorded as a delivery of this
+    endpoint (`deliveryId`, event type `webhook.test`) with its one attempt, in
+    the delivery log and redeliverable like any other.
+
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    delivered: Annotated[bool, Field(description="True when the endpoint answered 2xx.")]
+    status_code: Annotated[
+        int | None,
+        Field(alias="statusCode", description="The endpoint's status; null when no answer came."),
+    ]
+    latency_ms: Annotated[int, Field(alias="latencyMs", ge=0)]
+    error: Annotated[
+        str | None,
+        Field(description="Why no answer came (refused address, timeout, connection error)."),
+    ]
+    response_body: Annotated[
+        str | None,
+        Field(
+            alias="responseBody",
+            description="The start of the response body (at most 4 KiB); null when no answer came.",
+        ),
+    ]
+    payload: WebhookPayload
+    delivery_id: Annotated[
+        str,
+        Field(
+            alias="deliveryId",
+            description="The delivery recording this test event.",
+            pattern="^whd_[0-9A-HJKMNP-TV-Z]{26}$",
+        ),
+    ]
+
+
 class NewWebhook(BaseModel):
     """
-    A registered endpoint with its signing `secret`.
+    A registered endpoint with its signing `secret` and the outcome of the test
+    event that verified it (`verification`, recorded as the endpoint's first
+    delivery, `webhook.test`).
+
     """
 
     model_config = ConfigDict(
@@ -2096,6 +2177,7 @@ class NewWebhook(BaseModel):
             pattern="^whsec_[A-Za-z0-9+/]+={0,2}$",
         ),
     ]
+    verification: WebhookTestResult
 
 
 class NewWebhookResponse(BaseModel):
@@ -2172,64 +2254,6 @@ class WebhookUpdate(BaseModel):
             min_length=1,
         ),
     ]
-
-
-class WebhookPayload(BaseModel):
-    """
-    The JSON body of every delivery, POSTed with `Content-Type:
-    application/json`, `User-Agent: Gatehouse-Webhooks/<version>` and the
-    signature headers `webhook-id` (= `id`, the same on every retry),
-    `webhook-timestamp` (unix seconds of the attempt), `webhook-signature`
-    (Standard Webhooks: `v1,<base64 HMAC-SHA256>` of
-    `{webhook-id}.{webhook-timestamp}.{body}` keyed with the base64-decoded
-    secret after `whsec_`) and `X-Webhook-Signature` (`sha256=<hex
-    HMAC-SHA256>` of the raw body keyed with the whole secret string).
-    During a secret rotation both signature headers carry one
-    space-separated entry per signing secret. `event` is a type of the
-    catalogue, or `webhook.test` for the test event sent at registration
-    and by the test operation (its `data` is `{"webhookId", "message"}`).
-
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-        populate_by_name=True,
-    )
-    id: Annotated[
-        str,
-        Field(examples=["evt_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"], pattern="^evt_[0-9A-HJKMNP-TV-Z]{26}$"),
-    ]
-    event: Annotated[
-        str, Field(description="An `EventType`, or `webhook.test`.", examples=["order.created"])
-    ]
-    timestamp: Annotated[
-        AwareDatetime, Field(description="When the event occurred (the same on every retry).")
-    ]
-    data: Annotated[
-        dict[str, Any], Field(description="The resource as the API shows it after the change.")
-    ]
-
-
-class WebhookTestResult(BaseModel):
-    """
-    What happened to the test event just sent.
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-        populate_by_name=True,
-    )
-    delivered: Annotated[bool, Field(description="True when the endpoint answered 2xx.")]
-    status_code: Annotated[
-        int | None,
-        Field(alias="statusCode", description="The endpoint's status; null when no answer came."),
-    ]
-    latency_ms: Annotated[int, Field(alias="latencyMs", ge=0)]
-    error: Annotated[
-        str | None,
-        Field(description="Why no answer came (refused address, timeout, connection error)."),
-    ]
-    payload: WebhookPayload
 
 
 class WebhookTestResultResponse(BaseModel):
@@ -2339,10 +2363,12 @@ class WebhookDelivery(BaseModel):
             "product.created",
             "product.updated",
             "product.deleted",
-        ],
+        ]
+        | Literal["webhook.test"],
         Field(
             alias="eventType",
-            description="The kind of change an event records, `resource.action`. This list is the\ncatalogue webhooks subscribe from.\n",
+            description="The type of a delivery's event, from the catalogue, or `webhook.test` for a test event.",
+            examples=["order.created"],
         ),
     ]
     status: Annotated[
@@ -2411,7 +2437,9 @@ class WebhookAttempt(BaseModel):
 
 class WebhookDeliveryDetail(BaseModel):
     """
-    A delivery with every attempt, oldest first.
+    A delivery with the body its attempts POST (`payload`; the event as it now
+    stands, so data erased since is erased here too) and every attempt, oldest first.
+
     """
 
     model_config = ConfigDict(
@@ -2435,10 +2463,12 @@ class WebhookDeliveryDetail(BaseModel):
             "product.created",
             "product.updated",
             "product.deleted",
-        ],
+        ]
+        | Literal["webhook.test"],
         Field(
             alias="eventType",
-            description="The kind of change an event records, `resource.action`. This list is the\ncatalogue webhooks subscribe from.\n",
+            description="The type of a delivery's event, from the catalogue, or `webhook.test` for a test event.",
+            examples=["order.created"],
         ),
     ]
     status: Annotated[
@@ -2452,6 +2482,7 @@ class WebhookDeliveryDetail(BaseModel):
     last_status_code: Annotated[int | None, Field(alias="lastStatusCode")]
     created_at: Annotated[AwareDatetime, Field(alias="createdAt")]
     updated_at: Annotated[AwareDatetime, Field(alias="updatedAt")]
+    payload: WebhookPayload
     attempts: list[WebhookAttempt]
 
 

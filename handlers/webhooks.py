@@ -3,11 +3,15 @@
 Endpoints belong to the caller's organization and mode (a Partition) and
 receive only that partition's events. Registering (and changing the URL)
 checks the URL and sends a test event; the endpoint is stored, active, only if
-it answers 2xx. Delivery itself is workers/webhooks.
+it answers 2xx. Every test event sent (at registration, on a URL change, by the
+test operation) is recorded as a `webhook.test` delivery of that endpoint alone,
+with its attempt, so it shows in the log and can be redelivered; a refused
+registration records nothing. Delivery itself is workers/webhooks.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import structlog
@@ -17,15 +21,17 @@ from handlers import cursors, envelope
 from handlers.errors import Conflict, NotFound, Unprocessable
 from handlers.webhook_views import attempt_view, delivery_view, secret_view, webhook_view
 from storage import unit_of_work
-from storage.clock import rfc3339, utcnow
+from storage.clock import utcnow
+from storage.events import new_test_event
 from storage.ids import new_id
+from storage.models import Event
 from storage.partition import Partition
 from storage.webhook_models import Webhook
-from storage.webhooks import DeliverySearch
+from storage.webhooks import DeliverySearch, SentAttempt
 from workers.webhooks import sender, signing
 from workers.webhooks.addresses import UrlRefused, resolve
+from workers.webhooks.delivery import payload
 
-TEST_EVENT = "webhook.test"
 log = structlog.get_logger("gatehouse.webhooks")
 
 
@@ -54,7 +60,8 @@ def create_webhook(token_info: dict, body: dict) -> tuple[dict, int]:
     if problem:
         raise Unprocessable("secret", f"The secret is unusable: it {problem}.", problem)
     webhook_id = new_id("wh")
-    _verify(body["url"], webhook_id, [secret])
+    partition = Partition.of(token_info)
+    test = _verify(body["url"], webhook_id, [secret], partition)
     now = utcnow()
     keyring = current_services().keyring
     webhook = Webhook(
@@ -68,11 +75,13 @@ def create_webhook(token_info: dict, body: dict) -> tuple[dict, int]:
         created_at=now,
         updated_at=now,
     )
-    Partition.of(token_info).stamp(webhook)
+    partition.stamp(webhook)
     with unit_of_work() as uow:
         uow.webhooks.add(webhook)
+        delivery = uow.webhooks.record_sent(webhook, test.event, test.sent)
         uow.commit()
-        return envelope.one({**webhook_view(webhook), "secret": secret}), 201
+        shown = {**webhook_view(webhook), "secret": secret, "verification": test.view(delivery.id)}
+        return envelope.one(shown), 201
 
 
 def get_webhook(token_info: dict, webhook_id: str) -> dict:
@@ -85,10 +94,11 @@ def update_webhook(token_info: dict, webhook_id: str, body: dict) -> dict:
         webhook = _existing(uow, token_info, webhook_id)
         moved, secrets_ = body["url"] != webhook.url, _secrets(webhook)
     # No transaction stays open while a test event waits for its answer.
-    if moved:
-        _verify(body["url"], webhook_id, secrets_)
+    test = _verify(body["url"], webhook_id, secrets_, Partition.of(token_info)) if moved else None
     with unit_of_work() as uow:
         webhook = _existing(uow, token_info, webhook_id)
+        if test is not None:
+            uow.webhooks.record_sent(webhook, test.event, test.sent)
         webhook.url = body["url"]
         webhook.description = body.get("description")
         webhook.events = list(body["events"])
@@ -129,16 +139,12 @@ def test_webhook(token_info: dict, webhook_id: str) -> dict:
     with unit_of_work() as uow:
         webhook = _existing(uow, token_info, webhook_id)
         url, secrets_ = webhook.url, _secrets(webhook)
-    body, outcome = _send_test(url, webhook_id, secrets_)
-    return envelope.one(
-        {
-            "delivered": outcome.ok,
-            "statusCode": outcome.status,
-            "latencyMs": outcome.latency_ms,
-            "error": outcome.error,
-            "payload": body,
-        }
-    )
+    test = _send_test(url, webhook_id, secrets_, Partition.of(token_info))
+    with unit_of_work() as uow:
+        webhook = _existing(uow, token_info, webhook_id)
+        delivery = uow.webhooks.record_sent(webhook, test.event, test.sent)
+        uow.commit()
+        return envelope.one(test.view(delivery.id))
 
 
 def get_webhook_secret(token_info: dict, webhook_id: str) -> dict:
@@ -189,8 +195,9 @@ def get_webhook_delivery(token_info: dict, webhook_id: str, delivery_id: str) ->
     with unit_of_work() as uow:
         webhook = _existing(uow, token_info, webhook_id)
         delivery = _delivery(uow, webhook, delivery_id)
+        sent = payload(uow.webhooks.event_of(delivery))
         attempts = [attempt_view(a) for a in uow.webhooks.attempts(delivery)]
-        return envelope.one({**delivery_view(delivery), "attempts": attempts})
+        return envelope.one({**delivery_view(delivery), "payload": sent, "attempts": attempts})
 
 
 def redeliver_webhook_delivery(
@@ -215,7 +222,26 @@ def recover_webhook_deliveries(token_info: dict, webhook_id: str, since: str) ->
     return envelope.one({"requeued": count, "since": _iso(moment)}), 202
 
 
-def _verify(url: str, webhook_id: str, secrets_: list[str]) -> None:
+@dataclass(frozen=True)
+class SentTest:
+    """A test event and what came of sending it, not yet recorded."""
+
+    event: Event
+    sent: SentAttempt
+
+    def view(self, delivery_id: str) -> dict:
+        return {
+            "delivered": self.sent.ok,
+            "statusCode": self.sent.response_status,
+            "latencyMs": self.sent.latency_ms,
+            "error": self.sent.error,
+            "responseBody": self.sent.response_body,
+            "payload": payload(self.event),
+            "deliveryId": delivery_id,
+        }
+
+
+def _verify(url: str, webhook_id: str, secrets_: list[str], partition: Partition) -> SentTest:
     """The URL's rules, then the test event: only a 2xx answer registers the endpoint."""
     allow_private = current_services().webhooks.policy.allow_private
     try:
@@ -224,23 +250,21 @@ def _verify(url: str, webhook_id: str, secrets_: list[str]) -> None:
         raise Unprocessable(
             "url", f"The URL cannot receive webhooks: {error}.", str(error)
         ) from None
-    _, outcome = _send_test(url, webhook_id, secrets_)
-    if not outcome.ok:
-        reason = outcome.error or f"the endpoint answered {outcome.status} to the test event"
+    test = _send_test(url, webhook_id, secrets_, partition)
+    if not test.sent.ok:
+        sent = test.sent
+        reason = sent.error or f"the endpoint answered {sent.response_status} to the test event"
         raise Unprocessable("url", f"The endpoint did not accept the test event: {reason}.", reason)
+    return test
 
 
-def _send_test(url: str, webhook_id: str, secrets_: list[str]) -> tuple[dict, sender.Outcome]:
+def _send_test(url: str, webhook_id: str, secrets_: list[str], partition: Partition) -> SentTest:
+    """POST a test event now, signed as every delivery is; the caller records it."""
     policy = current_services().webhooks.policy
     now = utcnow()
-    body = {
-        "id": new_id("evt"),
-        "event": TEST_EVENT,
-        "timestamp": rfc3339(now),
-        "data": {"webhookId": webhook_id, "message": "A test event from Gatehouse."},
-    }
-    raw = signing.body_bytes(body)
-    headers = signing.headers(secrets_, body["id"], int(now.timestamp()), raw)
+    event = new_test_event(partition, webhook_id, now)
+    raw = signing.body_bytes(payload(event))
+    headers = signing.headers(secrets_, event.id, int(now.timestamp()), raw)
     outcome = sender.post(
         url, raw, headers, timeout=policy.timeout_seconds, allow_private=policy.allow_private
     )
@@ -248,11 +272,19 @@ def _send_test(url: str, webhook_id: str, secrets_: list[str]) -> tuple[dict, se
     log.info(
         "webhook test event sent",
         webhook_id=webhook_id,
-        event_id=body["id"],
+        event_id=event.id,
         response_status=outcome.status,
         error=outcome.error,
     )
-    return body, outcome
+    sent = SentAttempt(
+        attempted_at=now,
+        request_headers=signing.masked(headers),
+        response_status=outcome.status,
+        response_body=outcome.body,
+        latency_ms=outcome.latency_ms,
+        error=outcome.error,
+    )
+    return SentTest(event, sent)
 
 
 def _secrets(webhook: Webhook) -> list[str]:

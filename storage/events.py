@@ -35,6 +35,11 @@ EVENT_TYPES = (
     "product.updated",
     "product.deleted",
 )
+# Not a domain change: the test event sent at registration, on a URL change and by
+# the test operation. Stored as an event (so that its delivery references one, as every
+# delivery does) already published, so the relay never fans it out; the events API
+# (a record of domain changes) does not show it.
+TEST_EVENT = "webhook.test"
 
 
 def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
@@ -88,12 +93,10 @@ class EventRepository:
         return event
 
     def get(self, partition: Partition, event_id: str) -> Event | None:
-        return self.session.scalar(
-            select(Event).where(*partition.where(Event), Event.id == event_id)
-        )
+        return self.session.scalar(self._changes(partition).where(Event.id == event_id))
 
     def search(self, partition: Partition, query: EventSearch) -> Page[Event]:
-        statement = select(Event).where(*partition.where(Event))
+        statement = self._changes(partition)
         if query.types:
             statement = statement.where(Event.type.in_(query.types))
         if query.resource_id is not None:
@@ -105,6 +108,11 @@ class EventRepository:
         # `sequence` orders events of the same instant as they were committed.
         statement = statement.order_by(Event.occurred_at.desc(), Event.sequence.desc())
         return paginate(self.session, statement, page=query.page, per_page=query.per_page)
+
+    @staticmethod
+    def _changes(partition: Partition):
+        """The partition's domain events: test events are a webhook's, not a change."""
+        return select(Event).where(*partition.where(Event), Event.type != TEST_EVENT)
 
     def forget_resource(self, partition: Partition, resource_id: str) -> None:
         """Erase what past events hold about a resource (GDPR): keep only its id."""
@@ -129,3 +137,21 @@ class EventRepository:
             *partition.where(Event), Event.resource_id.in_(resource_ids)
         )
         return list(self.session.scalars(statement))
+
+
+def new_test_event(partition: Partition, webhook_id: str, moment: datetime) -> Event:
+    """A test event for one endpoint, published at birth: only that endpoint's own
+    test delivery ever references it (see TEST_EVENT)."""
+    event = Event(
+        id=new_id("evt"),
+        type=TEST_EVENT,
+        resource_type="webhook",
+        resource_id=webhook_id,
+        occurred_at=moment.replace(microsecond=0),
+        data={"webhookId": webhook_id, "message": "A test event from Gatehouse."},
+        changes={},
+        publish_attempts=0,
+        published_at=moment,
+    )
+    partition.stamp(event)
+    return event

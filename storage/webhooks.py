@@ -8,6 +8,8 @@ from datetime import datetime
 from sqlalchemy import Select, or_, select, update
 from sqlalchemy.orm import Session
 
+from storage.ids import new_id
+from storage.models import Event
 from storage.paging import Page, Slice, paginate, slice_after
 from storage.partition import Partition
 from storage.webhook_models import Webhook, WebhookAttempt, WebhookDelivery
@@ -21,6 +23,22 @@ class DeliverySearch:
     created_before: datetime | None = None
     page: int = 1
     per_page: int = 20
+
+
+@dataclass(frozen=True)
+class SentAttempt:
+    """One POST made outside the delivery worker (a test event), as its attempt records it."""
+
+    attempted_at: datetime
+    request_headers: dict[str, str]  # signatures masked
+    response_status: int | None
+    response_body: str | None
+    latency_ms: int
+    error: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.response_status is not None and 200 <= self.response_status < 300
 
 
 class WebhookRepository:
@@ -71,6 +89,49 @@ class WebhookRepository:
             statement = statement.where(WebhookDelivery.created_at < query.created_before)
         statement = statement.order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id.desc())
         return paginate(self.session, statement, page=query.page, per_page=query.per_page)
+
+    def record_sent(self, webhook: Webhook, event: Event, sent: SentAttempt) -> WebhookDelivery:
+        """Record an event already sent to the endpoint (a test event): the event, its
+        delivery, settled by that one attempt, and the attempt. Redelivering it later goes
+        through the worker like any other delivery, with the same `webhook-id`."""
+        # Flushed one by one: without relationships the flush does not order the inserts.
+        self.session.add(event)
+        self.session.flush()
+        delivery = WebhookDelivery(
+            id=new_id("whd"),
+            webhook_id=webhook.id,
+            organization_id=webhook.organization_id,
+            mode=webhook.mode,
+            event_id=event.id,
+            event_type=event.type,
+            status="succeeded" if sent.ok else "failed",
+            attempt_count=1,
+            retry_base=0,
+            next_attempt_at=None,
+            last_status_code=sent.response_status,
+            created_at=sent.attempted_at,
+            updated_at=sent.attempted_at,
+        )
+        self.session.add(delivery)
+        self.session.flush()
+        self.session.add(
+            WebhookAttempt(
+                delivery_id=delivery.id,
+                number=1,
+                attempted_at=sent.attempted_at,
+                request_headers=sent.request_headers,
+                response_status=sent.response_status,
+                response_body=sent.response_body,
+                latency_ms=sent.latency_ms,
+                error=sent.error,
+                next_retry_at=None,
+            )
+        )
+        self.session.flush()
+        return delivery
+
+    def event_of(self, delivery: WebhookDelivery) -> Event | None:
+        return self.session.scalar(select(Event).where(Event.id == delivery.event_id))
 
     def attempts(self, delivery: WebhookDelivery) -> list[WebhookAttempt]:
         return list(

@@ -30,14 +30,14 @@ function el(tag, attributes, ...children) {
 
 function flash(text) { document.getElementById("flash").textContent = text; }
 
-// The API's own validation details, each next to its field (`body.password` or `password`).
+// The API's own validation details, each next to its field (`body.password`, `query.since` or `password`).
 function showErrors(form, result) {
   form.querySelectorAll(".field-error").forEach((p) => { p.textContent = ""; });
   document.querySelectorAll("input[aria-invalid]").forEach((i) => i.removeAttribute("aria-invalid"));
   const error = (result.payload && result.payload.error) || {};
   const unplaced = [];
   for (const [path, message] of Object.entries(error.details || {})) {
-    const name = path.replace(/^body\./, "").split(".")[0];
+    const name = path.replace(/^(body|query)\./, "").split(".")[0];
     const slot = document.getElementById(name + "-error") || form.querySelector(`[name="${name}"] ~ .field-error`);
     const input = form.querySelector(`[name="${name}"]`);
     if (slot) { slot.textContent = message; if (input) input.setAttribute("aria-invalid", "true"); }

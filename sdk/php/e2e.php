@@ -90,7 +90,7 @@ $hook = $webhooks->createWebhook(new Model\WebhookInput(['url' => getenv('GATEHO
 // A customer created now is an event for the hook: its delivery is recorded.
 $customers->createCustomer(new Model\CustomerInput(['email' => strtolower($prefix) . '-hook@example.com']));
 $deadline = microtime(true) + 30;
-while (count($webhooks->listWebhookDeliveries($hook->getId())->getData()) === 0) {
+while (count($webhooks->listWebhookDeliveries($hook->getId(), 1, 20, null, ['customer.created'])->getData()) === 0) {
     check(microtime(true) < $deadline, 'no delivery recorded in 30 s');
     usleep(300000);
 }

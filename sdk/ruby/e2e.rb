@@ -73,7 +73,7 @@ hook = webhooks.create_webhook(
 # A customer created now is an event for the hook: its delivery is recorded.
 customers.create_customer(GatehouseClient::CustomerInput.new(email: "#{prefix.downcase}-hook@example.com"))
 deadline = Time.now + 30
-while webhooks.list_webhook_deliveries(hook.id).data.empty?
+while webhooks.list_webhook_deliveries(hook.id, event_type: ['customer.created']).data.empty?
   check Time.now < deadline, 'no delivery recorded in 30 s'
   sleep 0.3
 end

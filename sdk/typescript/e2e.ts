@@ -70,11 +70,13 @@ async function main(): Promise<void> {
   console.log("step: register a webhook and read its deliveries");
   const webhooks = new WebhooksApi(config);
   const hook = (await webhooks.createWebhook({ webhookInput: { url: env.GATEHOUSE_RECEIVER_URL, events: new Set(["*"] as const) } })).data;
-  await webhooks.testWebhook({ webhookId: hook.id }); // answered at once, not a recorded delivery
+  // The test event is answered at once and recorded as a delivery (as the registration's is).
+  const tested = (await webhooks.testWebhook({ webhookId: hook.id })).data;
+  check((await webhooks.getWebhookDelivery({ webhookId: hook.id, deliveryId: tested.deliveryId })).data.eventType === "webhook.test", "test delivery");
   // A customer created now is an event for the hook: its delivery is recorded.
   await new CustomersApi(config).createCustomer({ customerInput: { email: `${prefix.toLowerCase()}-hook@example.com` } });
   const deadline = Date.now() + 30_000;
-  while ((await webhooks.listWebhookDeliveries({ webhookId: hook.id })).data.length === 0) {
+  while ((await webhooks.listWebhookDeliveries({ webhookId: hook.id, eventType: new Set(["customer.created"] as const) })).data.length === 0) {
     check(Date.now() < deadline, "no delivery recorded in 30 s");
     await new Promise((resolve) => setTimeout(resolve, 300));
   }

@@ -18,6 +18,7 @@ import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.ui import Select
+from standardwebhooks.webhooks import Webhook as StandardWebhook
 
 from tests.e2e.portal import Portal
 from tests.support.api import BaseUrlSession
@@ -96,19 +97,50 @@ def test_an_integrator_goes_from_sign_up_to_a_revoked_key(portal_server, browser
     assert bars[-1].get_attribute("data-value") == "1"
     portal.screenshot("dashboard")
 
-    # 5.3: a webhook against a local receiver; its test delivery, then a redelivery.
-    with Receiver() as receiver:
+    # 5.3: a webhook against a local receiver. The verification runs live and is shown;
+    # it is the first delivery of the log; its detail; redelivered with the same webhook-id.
+    with Receiver(answers=[(200, {}, b"received")]) as receiver:
         portal.open("webhooks")
-        portal.fill({"url": receiver.url})
+        portal.fill({"url": receiver.url, "description": "Portal walk"})
         browser.find_element(By.ID, "event-product-created").click()
         portal.submit("webhook-form")
+        portal.wait.until(lambda d: d.find_element(By.ID, "registered").is_displayed())
+        [ping] = receiver.events("webhook.test")
+        verification = portal.text("#verification")
+        assert "200" in verification and "received" in verification, verification
+        assert ping.json["id"] in portal.text("#verification-sent")
+        hook_secret = browser.find_element(By.ID, "new-secret").get_attribute("value")
+        StandardWebhook(hook_secret).verify(ping.body, ping.headers)
         portal.until_text("#webhooks-table tbody", receiver.url)
+        portal.screenshot("webhooks-registered")
+
+        portal.click(f"Deliveries of {receiver.url}")
+        portal.until_text("#deliveries-table tbody", "webhook.test")
+        [row] = browser.find_elements(By.CSS_SELECTOR, "#deliveries-table tbody tr")
+        delivery_id = row.get_attribute("data-delivery-id")
+        assert "succeeded" in row.text
+        portal.click(f"Detail of {delivery_id}")
+        portal.until_text("#detail-title", delivery_id)
+        attempt = portal.text("#detail-attempts")
+        assert ping.headers["webhook-id"] in attempt and "v1,***" in attempt
+        assert "received" in attempt and hook_secret not in attempt
+        assert ping.json["id"] in portal.text("#detail-body")
+        portal.screenshot("webhooks")
+        browser.execute_script("document.getElementById('attempt-1').scrollIntoView()")
+        portal.screenshot("webhooks-attempt")
+        portal.click(f"Redeliver {delivery_id}")
+        portal.until_text("#flash", "Redelivery")
+        receiver.wait_for(lambda: len(receiver.events("webhook.test")) == 2)
+        again = receiver.events("webhook.test")[1]
+        assert again.headers["webhook-id"] == ping.headers["webhook-id"]
+        assert again.body == ping.body
+        StandardWebhook(hook_secret).verify(again.body, again.headers)
+
+        # The test tool: what was sent and what came back; a delivery of its own.
         portal.click(f"Send a test event to {receiver.url}")
-        portal.wait.until(lambda d: d.find_element(By.ID, "delivery-detail").text)
-        receiver.wait_for(
-            lambda: len(receiver.events("webhook.test")) >= 2
-        )  # registering, then this
-        print(portal.text("#delivery-detail"))
+        portal.until_text("#test-outcome", "yes")
+        receiver.wait_for(lambda: len(receiver.events("webhook.test")) == 3)
+        assert receiver.events("webhook.test")[2].json["id"] in portal.text("#test-sent")
         # An event the endpoint subscribed to, made with the key: a delivery in the log.
         product = {"sku": "PORTAL-1", "name": "Portal", "price": "1.00", "currency": "EUR"}
         made = requests.post(
@@ -116,16 +148,10 @@ def test_an_integrator_goes_from_sign_up_to_a_revoked_key(portal_server, browser
         )
         assert made.status_code == 201, made.text
         receiver.wait_for(lambda: len(receiver.events("product.created")) >= 1)
-        portal.click(f"Deliveries of {receiver.url}")
-        portal.until_text("#deliveries-table tbody", "succeeded")
-        first = browser.find_element(By.CSS_SELECTOR, "#deliveries-table tbody tr")
-        delivery_id = first.get_attribute("data-delivery-id")
-        portal.click(f"Detail of {delivery_id}")
-        portal.until_text("#delivery-detail", delivery_id)
-        portal.screenshot("webhooks")
-        portal.click(f"Redeliver {delivery_id}")
-        portal.until_text("#flash", "Redelivery")
-        receiver.wait_for(lambda: len(receiver.events("product.created")) >= 2)
+        Select(browser.find_element(By.ID, "filter-event")).select_by_value("product.created")
+        portal.submit("delivery-filters")
+        portal.until_text("#deliveries-table tbody", "product.created")
+        assert "webhook.test" not in portal.text("#deliveries-table tbody")
 
         portal.click(f"pause {receiver.url}")
         portal.until_text("#webhooks-table tbody .status", "paused")
