@@ -50,7 +50,7 @@ function renderMembers(list, members, myId) {
       select.append(option);
     }
     const who = member.name || member.email;
-    const save = button("Save role", `Save the role of ${member.email}`, async () => {
+    const save = button("Save role", `Save role of ${member.email}`, async () => {
       const result = await call("PUT", `${members}/${member.userId}`, { role: select.value });
       await listMembers(members, myId);
       flash(result.ok ? `${who} now has the role ${result.payload.data.role}.` : `Could not change the role: ${result.payload.error.message}`);

@@ -96,9 +96,9 @@ async function listWebhooks() {
       flash(changed.ok ? `${hook.url} is ${changed.payload.data.status}.` : `Could not ${next}: ${changed.payload.error.message}`);
       await listWebhooks();
     }));
-    actions.append(button("Send test", `Send a test event to ${hook.url}`, () => sendTest(hook)));
+    actions.append(button("Send test", `Send test to ${hook.url}`, () => sendTest(hook)));
     actions.append(button("Deliveries", `Deliveries of ${hook.url}`, () => openDeliveries(hook)));
-    actions.append(button("Rotate secret", `Rotate the secret of ${hook.url}`, () => rotateSecret(hook)));
+    actions.append(button("Rotate secret", `Rotate secret of ${hook.url}`, () => rotateSecret(hook)));
     const status = cell("Status", hook.status, "status");
     if (hook.disabledReason) status.append(el("br", {}), el("small", {}, hook.disabledReason));
     body.append(el("tr", { "data-webhook-id": hook.id }, cell("URL", hook.url), cell("Events", hook.events.join(", ")), status, actions));

@@ -52,33 +52,39 @@ class Portal:
         self.driver.find_element(By.CSS_SELECTOR, f'button[aria-label="{label}"]').click()
 
     def screenshot(self, name: str) -> None:
-        """The whole page at each width (the window grows to the page's height), then back."""
+        """The whole page at each width (the window grows to the page's height), then back.
+
+        Each state worth a screenshot is audited too: it must pass the WCAG rules at that width."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        found = []
         for size, (width, height) in SIZES.items():
             self.driver.set_window_size(width, height)
+            found += [f"{size}: {violation}" for violation in self._audit()]
             full = self.driver.execute_script("return document.documentElement.scrollHeight")
             self.driver.set_window_size(width, max(height, min(full, 6000)))
             self.driver.save_screenshot(str(SCREENSHOTS / f"{name}-{size}.png"))
         self.driver.set_window_size(*SIZES["desktop"])
+        assert found == [], f"{name}: WCAG violations {found}"
 
     def accessibility_violations(self) -> list[str]:
-        """What axe-core finds on the page as it stands (WCAG 2.1 A and AA rules), at both widths.
-
-        The script goes in through the driver, not the page: the page's CSP would refuse it."""
+        """What axe-core finds on the page as it stands (WCAG 2.1 A and AA rules), both widths."""
         found = []
         for size, (width, height) in SIZES.items():
             self.driver.set_window_size(width, height)
-            self.driver.execute_script(AXE.read_text(encoding="utf-8"))
-            result = self.driver.execute_async_script(
-                "const done = arguments[arguments.length - 1];"
-                "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})"
-                ".then((r) => done(r.violations.map((v) =>"
-                " `${v.id} (${v.impact}): ${v.help}: ${v.nodes.map((n) => n.target).join(' ')}`)))"
-                ".catch((e) => done([`axe failed: ${e}`]));"
-            )
-            found += [f"{size}: {violation}" for violation in result]
+            found += [f"{size}: {violation}" for violation in self._audit()]
         self.driver.set_window_size(*SIZES["desktop"])
         return found
+
+    def _audit(self) -> list[str]:
+        # The script goes in through the driver, not the page: the page's CSP would refuse it.
+        self.driver.execute_script(AXE.read_text(encoding="utf-8"))
+        return self.driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})"
+            ".then((r) => done(r.violations.map((v) =>"
+            " `${v.id} (${v.impact}): ${v.help}: ${v.nodes.map((n) => n.target).join(' ')}`)))"
+            ".catch((e) => done([`axe failed: ${e}`]));"
+        )
 
     def console_errors(self) -> list[str]:
         return [

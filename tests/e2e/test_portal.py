@@ -137,7 +137,7 @@ def test_an_integrator_goes_from_sign_up_to_a_revoked_key(portal_server, browser
         StandardWebhook(hook_secret).verify(again.body, again.headers)
 
         # The test tool: what was sent and what came back; a delivery of its own.
-        portal.click(f"Send a test event to {receiver.url}")
+        portal.click(f"Send test to {receiver.url}")
         portal.until_text("#test-outcome", "yes")
         receiver.wait_for(lambda: len(receiver.events("webhook.test")) == 3)
         assert receiver.events("webhook.test")[2].json["id"] in portal.text("#test-sent")

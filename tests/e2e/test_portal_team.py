@@ -72,7 +72,7 @@ def test_an_owner_invites_re_roles_and_removes_a_person(portal_server, browser):
 
     role_of = browser.find_element(By.CSS_SELECTOR, f'tr[data-email="{invitee}"] select')
     Select(role_of).select_by_value("admin")
-    portal.click(f"Save the role of {invitee}")
+    portal.click(f"Save role of {invitee}")
     portal.until_text("#flash", "now has the role admin")
     members = as_bearer(portal_server, owner.tokens(visitor)["access_token"])
     organization_id = members.get(f"{AUTH}/me").json()["data"]["organizationId"]

@@ -62,7 +62,7 @@ def test_own_secret_filters_recovery_and_pause(portal_server, browser):
         before_failures = datetime.now() - timedelta(minutes=1)
         state["answer"] = 500
         for sent in (2, 3):
-            portal.click(f"Send a test event to {receiver.url}")
+            portal.click(f"Send test to {receiver.url}")
             receiver.wait_for(lambda sent=sent: len(receiver.events("webhook.test")) == sent)
             portal.until_text("#test-sent", receiver.events("webhook.test")[-1].json["id"])
             outcome = portal.text("#test-outcome")
@@ -126,11 +126,11 @@ def test_own_secret_filters_recovery_and_pause(portal_server, browser):
 
         # Rotating the secret shows the new one; the next test event is signed with it.
         browser.execute_script("window.confirm = () => true")  # the confirmation, accepted
-        portal.click(f"Rotate the secret of {receiver.url}")
+        portal.click(f"Rotate secret of {receiver.url}")
         portal.until_text("#registered-title", "New signing secret")
         rotated = browser.find_element(By.ID, "new-secret").get_attribute("value")
         assert rotated.startswith("whsec_") and rotated != chosen
-        portal.click(f"Send a test event to {receiver.url}")
+        portal.click(f"Send test to {receiver.url}")
         receiver.wait_for(lambda: len(receiver.events("webhook.test")) == 6)
         latest = receiver.events("webhook.test")[-1]
         StandardWebhook(rotated).verify(latest.body, latest.headers)

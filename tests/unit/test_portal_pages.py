@@ -42,3 +42,11 @@ def test_every_label_names_a_field_of_its_page():
         ids = set(re.findall(r'\sid="([^"]+)"', html))
         for target in re.findall(r'<label for="([^"]+)"', html):
             assert target in ids, f"{path.name}: label for missing #{target}"
+
+
+def test_every_scrolling_table_is_a_named_region_reachable_by_keyboard():
+    # On a phone a wide table scrolls sideways: keyboard users must be able to reach it.
+    for path in portal_site.PAGES_DIR.glob("*.html"):
+        for wrapper in re.findall(r'<div class="table"[^>]*>', path.read_text()):
+            assert 'tabindex="0"' in wrapper and 'role="region"' in wrapper, (path.name, wrapper)
+            assert re.search(r'aria-label(ledby)?="[^"]+"', wrapper), (path.name, wrapper)
