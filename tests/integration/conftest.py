@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from storage import Database
 from tests.support.api import BaseUrlSession, unique_prefix
 from tests.support.records import issue_key
+from tests.support.services import fresh_postgres_database
 
 
 @pytest.fixture
@@ -34,3 +36,17 @@ def fresh_key(server, tenant):
 def visitor(people_server) -> BaseUrlSession:
     """An anonymous session on `people_server`."""
     return BaseUrlSession(people_server.url)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def empty_database(request, tmp_path):
+    """A database with no schema yet, on each backend, for the migration tests."""
+    if request.param == "sqlite":
+        database = Database(f"sqlite:///{tmp_path / 'fresh.db'}", pool_size=1)
+        yield database
+        database.dispose()
+        return
+    with fresh_postgres_database() as url:
+        database = Database(url, pool_size=1)
+        yield database
+        database.dispose()

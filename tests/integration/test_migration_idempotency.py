@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
@@ -12,22 +11,8 @@ from sqlalchemy import inspect
 from storage import Database
 from storage.migrate import MIGRATIONS, upgrade
 from storage.models import Base
-from tests.support.services import fresh_postgres_database
 
 TABLE = "idempotency_keys"
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def empty_database(request, tmp_path):
-    if request.param == "sqlite":
-        database = Database(f"sqlite:///{tmp_path / 'fresh.db'}", pool_size=1)
-        yield database
-        database.dispose()
-        return
-    with fresh_postgres_database() as url:
-        database = Database(url, pool_size=1)
-        yield database
-        database.dispose()
 
 
 def drift(database: Database) -> list:

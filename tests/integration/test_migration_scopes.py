@@ -2,27 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import text
 
-from storage import Database
 from storage.keys import SCOPES
 from storage.migrate import upgrade
 from storage.models import ApiKey
-from tests.support.services import fresh_postgres_database
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def empty_database(request, tmp_path):
-    if request.param == "sqlite":
-        database = Database(f"sqlite:///{tmp_path / 'old.db'}", pool_size=1)
-        yield database
-        database.dispose()
-        return
-    with fresh_postgres_database() as url:
-        database = Database(url, pool_size=1)
-        yield database
-        database.dispose()
 
 
 def test_existing_keys_get_every_scope_and_no_allowlist(empty_database):

@@ -8,13 +8,11 @@ import subprocess
 import pytest
 from sqlalchemy import text
 
-from storage import Database
 from storage.migrate import upgrade
 from storage.models import Organization
 from tests.support.api import BaseUrlSession, assert_error
 from tests.support.people import AUTH, as_bearer, verified_person
 from tests.support.server import GATEHOUSE, GENEROUS_RATE_LIMITS, ROOT, Credentials, LiveServer
-from tests.support.services import fresh_postgres_database
 
 KEYS = "/api/v1/api-keys"
 
@@ -129,19 +127,6 @@ def test_a_person_sees_the_plan_and_its_tiers(people_server, visitor):
         "enterprise",
         ["free", "pro", "enterprise"],
     )
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def empty_database(request, tmp_path):
-    if request.param == "sqlite":
-        database = Database(f"sqlite:///{tmp_path / 'old.db'}", pool_size=1)
-        yield database
-        database.dispose()
-        return
-    with fresh_postgres_database() as url:
-        database = Database(url, pool_size=1)
-        yield database
-        database.dispose()
 
 
 def test_existing_organizations_get_the_plan_of_the_tiers_they_use(empty_database):
