@@ -62,6 +62,7 @@ class Portal:
             found += [f"{size}: {violation}" for violation in self._audit()]
             full = self.driver.execute_script("return document.documentElement.scrollHeight")
             self.driver.set_window_size(width, max(height, min(full, 6000)))
+            self.driver.execute_script("window.scrollTo(0, 0)")  # from the page's top
             self.driver.save_screenshot(str(SCREENSHOTS / f"{name}-{size}.png"))
         self.driver.set_window_size(*SIZES["desktop"])
         assert found == [], f"{name}: WCAG violations {found}"
