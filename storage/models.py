@@ -492,6 +492,8 @@ class UsageRecord(Base):
     __tablename__ = "usage_records"
     __table_args__ = (
         Index("ix_usage_records_org_day", "organization_id", "day"),
+        # The request log, newest first (migration 0014).
+        Index("ix_usage_records_org_time", "organization_id", "occurred_at"),
         Index("ix_usage_records_day", "day"),
     )
 
