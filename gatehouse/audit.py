@@ -17,6 +17,7 @@ Request bodies are kept with personal data and secrets masked
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import anyio
@@ -37,6 +38,7 @@ MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Request bodies larger than this are summarised by their size.
 MAX_KEPT_BODY = 8192
 ACTOR_TYPES = {"key": "api_key", "cli": "oauth_client", "usr": "user"}
+VERSION = re.compile(r"v[0-9]+")  # /api/v1, /api/v2: not a resource
 
 log = structlog.get_logger("gatehouse.audit")
 
@@ -180,17 +182,28 @@ def _described(scope: Scope, organization_id: str, actor: tuple, principal: dict
 
 
 def _resource(scope: Scope) -> tuple[str | None, str | None]:
-    """The resource a path names: its last path parameter and the segment before it, or,
-    for a collection (a create), the collection's segment."""
+    """The resource a path names: its last path parameter and the words of the path before
+    it, or, for a collection (a create), the collection's words; words after the version
+    are joined (`/api/v1/support/requests` is `support-requests`, not `requests`)."""
     segments = [s for s in scope["path"].split("/") if s]
-    values = list((scope.get("path_params") or {}).values())
+    values = [str(value) for value in (scope.get("path_params") or {}).values()]
     if values:
-        last = str(values[-1])
+        last = values[-1]
         if last in segments:
             at = len(segments) - 1 - segments[::-1].index(last)
-            return (_text(segments[at - 1], 60) if at > 0 else None), _text(last, 255)
+            return _kind(segments[:at], values), _text(last, 255)
         return None, _text(last, 255)
-    return (_text(segments[-1], 60) if segments else None), None
+    return _kind(segments, values), None
+
+
+def _kind(segments: list[str], values: list[str]) -> str | None:
+    """The run of fixed words that ends `segments`, after any version or path parameter."""
+    words: list[str] = []
+    for segment in reversed(segments):
+        if segment in values or VERSION.fullmatch(segment) or segment == "api":
+            break
+        words.insert(0, segment)
+    return _text("-".join(words), 60) if words else None
 
 
 def _text(value: str, limit: int) -> str:

@@ -2803,8 +2803,9 @@ class AuditActor(BaseModel):
 class AuditResource(BaseModel):
     """
     What the call acted on: the path's collection (`api-keys`, `members`,
-    `webhooks`, ...) and the id the path names, or, for a creation, the id
-    of what was created.
+    `webhooks`, ...; its words joined where it has several, as
+    `support-requests` for `/support/requests`) and the id the path names,
+    or, for a creation, the id of what was created.
 
     """
 

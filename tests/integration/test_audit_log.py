@@ -176,3 +176,14 @@ def test_only_owners_and_admins_read_the_log(people_server, visitor):
         assert ("audit:read" in grant["scope"].split()) is allowed
         answer = as_bearer(people_server, grant["access_token"]).get(AUDIT)
         assert answer.status_code == (200 if allowed else 403), (role, answer.text)
+
+
+def test_a_resource_under_a_two_word_path_is_named_by_both_words(server):
+    session = fresh_organization(server)
+    body = {"subject": "Audit", "category": "question", "message": "Who logs this?"}
+    sent = session.post("/api/v1/support/requests", json=body)
+    assert sent.status_code == 201, sent.text
+    [event] = events(session, 1, action="create_support_request")
+    # `requests` alone would say nothing: the resource is a support request.
+    assert event["resource"] == {"type": "support-requests", "id": sent.json()["data"]["id"]}
+    assert events(session, 1, resourceType="support-requests")[0]["id"] == event["id"]
