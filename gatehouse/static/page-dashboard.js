@@ -64,21 +64,10 @@ function showRecentErrors(rows) {
   body.replaceChildren();
   for (const row of rows) {
     const id = el("code", {}, row.requestId);
-    const copy = button("Copy", `Copy request id ${row.requestId}`, () => copyText(row.requestId, id));
+    const copying = button("Copy", `Copy request id ${row.requestId}`, () => copy(row.requestId, id, `Copied ${row.requestId}.`));
     body.append(el("tr", { "data-request-id": row.requestId },
       el("td", {}, when(row.occurredAt)), el("td", {}, `${row.method} ${row.operationId ?? "(no operation)"}`),
-      el("td", {}, String(row.status)), el("td", { class: "request-id" }, id, copy)));
+      el("td", {}, String(row.status)), el("td", { class: "request-id" }, id, copying)));
   }
   document.getElementById("errors-empty").hidden = rows.length > 0;
-}
-
-async function copyText(text, node) {
-  const status = document.getElementById("copy-status");
-  try {
-    await navigator.clipboard.writeText(text);
-    status.textContent = `Copied ${text}.`;
-  } catch {
-    getSelection().selectAllChildren(node);
-    status.textContent = "Selected: press Ctrl+C (⌘C) to copy.";
-  }
 }

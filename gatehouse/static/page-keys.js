@@ -19,16 +19,10 @@ pages["keys"] = async function () {
     const result = await call("POST", "/api-keys", body);
     if (!result.ok) return showErrors(form, result);
     form.reset();
-    form.querySelector(".form-error").textContent = "";
+    clearErrors(form);
     showNewKey(result.payload.data);
     await listKeys();
   });
-  document.querySelectorAll("[data-copy]").forEach((button) => button.addEventListener("click", async () => {
-    const field = document.getElementById(button.dataset.copy);
-    field.select();
-    try { await navigator.clipboard.writeText(field.value); document.getElementById("copy-status").textContent = "Copied."; }
-    catch { document.getElementById("copy-status").textContent = "Selected: press Ctrl+C (⌘C) to copy."; }
-  }));
   await listKeys();
 };
 

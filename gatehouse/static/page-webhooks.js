@@ -21,12 +21,6 @@ pages["webhooks"] = async function () {
     showRegistered(result.payload.data);
     await listWebhooks();
   });
-  document.querySelectorAll("[data-copy]").forEach((copy) => copy.addEventListener("click", async () => {
-    const field = document.getElementById(copy.dataset.copy);
-    field.select();
-    try { await navigator.clipboard.writeText(field.value); document.getElementById("copy-status").textContent = "Copied."; }
-    catch { document.getElementById("copy-status").textContent = "Selected: press Ctrl+C (⌘C) to copy."; }
-  }));
   onSubmit("delivery-filters", (form) => showDeliveries(shown.hook, form));
   onSubmit("recover-form", recoverFailed);
   await listWebhooks();

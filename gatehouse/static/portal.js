@@ -55,6 +55,15 @@ function clearErrors(form) {
   form.querySelectorAll("[aria-invalid]").forEach((field) => field.removeAttribute("aria-invalid"));
 }
 
+// Copies `text`, saying so in #copy-status; where the browser refuses the clipboard,
+// `node` (a field, or any element) is left selected for Ctrl+C.
+async function copy(text, node, done = "Copied.") {
+  const status = document.getElementById("copy-status");
+  if (node.select) node.select(); else getSelection().selectAllChildren(node);
+  try { await navigator.clipboard.writeText(text); status.textContent = done; }
+  catch { status.textContent = "Selected: press Ctrl+C (⌘C) to copy."; }
+}
+
 function values(form) {
   const data = {};
   for (const input of form.querySelectorAll("input[name], select[name]")) {
@@ -121,5 +130,10 @@ document.addEventListener("DOMContentLoaded", () => {
     sessionStorage.removeItem(TOKEN);
     location.assign("/portal/login");
   });
+  // A button with data-copy="<field id>" copies that field (a new key, a secret).
+  document.querySelectorAll("[data-copy]").forEach((button) => button.addEventListener("click", () => {
+    const field = document.getElementById(button.dataset.copy);
+    return copy(field.value, field);
+  }));
   Promise.resolve(pages[page]()).then(() => document.body.setAttribute("data-ready", "true"));
 });
