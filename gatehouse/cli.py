@@ -24,7 +24,7 @@ from storage import Database, UnitOfWork
 from storage.clients import issue_client
 from storage.clock import rfc3339, utcnow
 from storage.ids import new_id
-from storage.keys import MODES, SCOPES, TIERS, IssuedKey, Keyring, tiers_within
+from storage.keys import MODES, SCOPES, TIERS, IssuedKey, Keyring, tier_refusal
 from storage.migrate import upgrade
 from storage.models import Organization
 from storage.roles import ROLES
@@ -226,11 +226,9 @@ def keys_create(org_id, name, tier, mode, expires_in_days, scopes_text, as_json)
         org = uow.organizations.get(org_id)
         if org is None:
             raise click.ClickException(f"No organization {org_id}.")
-        if tier not in tiers_within(org.plan):
-            raise click.ClickException(
-                f"{org_id} is on the {org.plan} plan, which allows the tiers "
-                f"{', '.join(tiers_within(org.plan))} (gatehouse orgs set-plan changes it)."
-            )
+        refusal = tier_refusal(org.plan, tier)
+        if refusal:
+            raise click.ClickException(f"{org_id}: {refusal} (gatehouse orgs set-plan changes it)")
         issued = Keyring(settings.resolved_secret_key()).issue(
             uow,
             org_id,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from gatehouse.context import current_services
 from handlers.errors import Unprocessable
 from storage import UnitOfWork
-from storage.keys import tiers_within
+from storage.keys import tier_refusal
 
 
 def plan_of(uow: UnitOfWork, organization_id: str) -> str:
@@ -19,13 +19,9 @@ def plan_of(uow: UnitOfWork, organization_id: str) -> str:
 
 
 def check_tier(plan: str, tier: str) -> None:
-    allowed = tiers_within(plan)
-    if tier not in allowed:
-        raise Unprocessable(
-            "tier",
-            f"The organization's {plan} plan allows the tiers {', '.join(allowed)}.",
-            f"above the organization's {plan} plan",
-        )
+    refusal = tier_refusal(plan, tier)
+    if refusal:
+        raise Unprocessable("tier", refusal, f"above the organization's {plan} plan")
 
 
 def check_rate_limit(plan: str, rate_limit: int | None) -> None:

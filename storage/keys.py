@@ -46,6 +46,14 @@ def tiers_within(plan: str) -> tuple[str, ...]:
     return TIERS[: TIERS.index(plan) + 1]
 
 
+def tier_refusal(plan: str, tier: str) -> str | None:
+    """Why an organization on `plan` may not issue a key of `tier`; None if it may."""
+    allowed = tiers_within(plan)
+    if tier in allowed:
+        return None
+    return f"The organization's {plan} plan allows the tiers {', '.join(allowed)}."
+
+
 _current: ContextVar[Keyring] = ContextVar("gatehouse_keyring")
 
 
