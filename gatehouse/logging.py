@@ -39,7 +39,9 @@ def configure_logging(level: str = "INFO", as_json: bool = False) -> None:
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
-        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        # One write() per line (PrintLogger writes the line, then its newline): the standard
+        # library's handler shares stderr, and a line of one must never run into the other's.
+        logger_factory=structlog.WriteLoggerFactory(sys.stderr),
         cache_logger_on_first_use=False,
     )
     _route_standard_logging(level)
