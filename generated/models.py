@@ -2256,6 +2256,85 @@ class WebhookUpdate(BaseModel):
     ]
 
 
+class UpdatedWebhook(BaseModel):
+    """
+    The endpoint as stored and, when its URL changed, the outcome of the test
+    event that verified the new URL (`verification`, recorded as a
+    `webhook.test` delivery). Absent when the URL stayed the same: nothing was sent.
+
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(pattern="^wh_[0-9A-HJKMNP-TV-Z]{26}$")]
+    url: Annotated[
+        str,
+        Field(
+            description="Where deliveries are POSTed: `https://` with a host that resolves to\npublic addresses only (no loopback, private, link-local, CGNAT,\nunique-local or metadata addresses; checked again at every delivery).\nRedirects are not followed. A deployment may allow plain `http` and\nloopback or private hosts for development (`GATEHOUSE_WEBHOOKS_ALLOW_PRIVATE`).\n",
+            examples=["https://hooks.example.com/gatehouse"],
+            max_length=2048,
+            min_length=8,
+            pattern="^[Hh][Tt][Tt][Pp][Ss]?://[^ \\t\\n\\r\\f\\v\\x00]+$",
+        ),
+    ]
+    description: Annotated[
+        str | None,
+        Field(
+            description="A note for people; not sent anywhere.",
+            examples=["Orders to the warehouse system"],
+            max_length=500,
+            pattern="^[^\\x00]*$",
+        ),
+    ]
+    events: Annotated[
+        list[
+            Literal[
+                "customer.created",
+                "customer.updated",
+                "customer.deleted",
+                "inventory.low",
+                "order.created",
+                "order.updated",
+                "order.cancelled",
+                "payment.received",
+                "payment.failed",
+                "product.created",
+                "product.updated",
+                "product.deleted",
+            ]
+            | Literal["*", "customer.*", "inventory.*", "order.*", "payment.*", "product.*"]
+        ],
+        Field(
+            description="The events this endpoint receives; several endpoints may listen to the same event.",
+            examples=[["order.*", "inventory.low"]],
+            max_length=50,
+            min_length=1,
+        ),
+    ]
+    status: Annotated[
+        Literal["active", "paused", "disabled"],
+        Field(
+            description="`active` endpoints receive events; `paused` ones receive none (events\noccurring while paused are not delivered later) until resumed;\n`disabled` ones were switched off by Gatehouse (the endpoint answered\n`410 Gone`, or too many deliveries in a row failed; `disabledReason`\nsays which) and are switched on again by resuming them.\n"
+        ),
+    ]
+    disabled_reason: Annotated[str | None, Field(alias="disabledReason")]
+    consecutive_failures: Annotated[int, Field(alias="consecutiveFailures", ge=0)]
+    created_at: Annotated[AwareDatetime, Field(alias="createdAt")]
+    updated_at: Annotated[AwareDatetime, Field(alias="updatedAt")]
+    verification: WebhookTestResult | None = None
+
+
+class UpdatedWebhookResponse(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+    )
+    data: UpdatedWebhook
+    meta: ResponseMeta
+
+
 class WebhookTestResultResponse(BaseModel):
     model_config = ConfigDict(
         extra="forbid",

@@ -120,12 +120,19 @@ def test_a_url_change_records_its_test_and_a_refused_one_records_nothing(api):
     with Receiver() as receiver, Receiver() as moved, Receiver(answers=[503]) as broken:
         webhook = register(api, receiver)
         path = f"{WEBHOOKS}/{webhook['id']}"
-        assert api.put(path, json={"url": moved.url, "events": ["*"]}).status_code == 200
+        changed = api.put(path, json={"url": moved.url, "events": ["*"]})
+        assert changed.status_code == 200, changed.text
         [ping] = moved.events("webhook.test")
+        verification = changed.json()["data"]["verification"]
+        assert verification["delivered"] is True and verification["payload"] == ping.json
+        kept = api.put(path, json={"url": moved.url, "events": ["order.*"]})
+        assert "verification" not in kept.json()["data"], "the same URL is not tested again"
+        assert len(moved.events("webhook.test")) == 1
         assert_error(api.put(path, json={"url": broken.url, "events": ["*"]}), 422, "UNPROCESSABLE")
         tests = api.get(f"{path}/deliveries", params=TESTS).json()["data"]
     # Newest first: the new URL's verification, then the registration's.
     assert [d["eventId"] for d in tests][0] == ping.json["id"]
+    assert tests[0]["id"] == verification["deliveryId"]
     assert len(tests) == 2
 
 
