@@ -60,8 +60,8 @@ def _cli(env: dict[str, str], *args: str) -> dict:
 
 
 def create_credentials(env: dict[str, str]) -> Credentials:
-    org = _cli(env, "orgs", "create", "Bench organization")
-    # The top tier, so that rate limits (by tier) stay out of the way of throughput.
+    # The top plan and tier, so that rate limits (by tier) stay out of the way of throughput.
+    org = _cli(env, "orgs", "create", "Bench organization", "--plan", "enterprise")
     key = _cli(
         env, "keys", "create", "--org", org["id"], "--name", "Bench key", "--tier", "enterprise"
     )
