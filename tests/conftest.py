@@ -7,10 +7,10 @@ import os
 import pytest
 import requests
 
+from tests.support.backends import BACKENDS
 from tests.support.server import LiveServer
 from tests.support.services import fresh_postgres_database
 
-BACKENDS = ["sqlite", "postgres"]
 # Every Gatehouse process the suite starts inherits these. Webhook tests and the
 # contract run register receivers on loopback, and any process on a database
 # runs its webhook relay and delivers that database's webhooks: a second server

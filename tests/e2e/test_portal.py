@@ -13,7 +13,6 @@ from __future__ import annotations
 import time
 
 import pyotp
-import pytest
 import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ready
@@ -22,6 +21,7 @@ from standardwebhooks.webhooks import Webhook as StandardWebhook
 
 from tests.e2e.portal import Portal
 from tests.support.api import BaseUrlSession
+from tests.support.backends import ON_SQLITE
 from tests.support.people import (
     AUTH,
     as_bearer,
@@ -34,8 +34,6 @@ from tests.support.people import (
 )
 from tests.support.receiver import Receiver
 from tests.support.signing import SignedKeyAuth
-
-ON_SQLITE = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 
 
 @ON_SQLITE

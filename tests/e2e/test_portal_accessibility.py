@@ -3,14 +3,12 @@ phone widths against the WCAG 2.1 A and AA rules (labels, contrast, names, landm
 
 from __future__ import annotations
 
-import pytest
-
 from gatehouse import portal_site
 from tests.e2e.portal import Portal
 from tests.support.api import BaseUrlSession
+from tests.support.backends import ON_SQLITE
 from tests.support.people import verified_person
 
-ON_SQLITE = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 SIGNED_OUT = [page for page in portal_site.TITLES if page not in portal_site.SIGNED_IN]
 
 

@@ -4,16 +4,15 @@ for one key (issue 9). Screenshots: dashboard-errors-{desktop,phone}.png."""
 
 from __future__ import annotations
 
-import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from tests.e2e.portal import Portal
 from tests.support.api import BaseUrlSession
+from tests.support.backends import ON_SQLITE
 from tests.support.people import as_bearer, verified_person
 from tests.support.signing import SignedKeyAuth
 
-ON_SQLITE = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 PRODUCTS = "/api/v1/products"
 MISSING_PRODUCT = "prod_01JD7X3M2Q4W8Y6Z0A1B2C3D4E"
 

@@ -3,17 +3,15 @@ regeneration after a confirmation (the old key refused, the new one working)."""
 
 from __future__ import annotations
 
-import pytest
 import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from tests.e2e.portal import Portal
 from tests.support.api import BaseUrlSession
+from tests.support.backends import ON_SQLITE
 from tests.support.people import AUTH, as_bearer, verified_person
 from tests.support.signing import SignedKeyAuth
-
-ON_SQLITE = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 
 
 def shown_key(browser) -> tuple[str, str]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import zipfile
 
-import pytest
 import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
@@ -20,6 +19,7 @@ from selenium.webdriver.support.ui import Select
 from scripts import sdk
 from tests.e2e.portal import Portal
 from tests.support.api import BaseUrlSession
+from tests.support.backends import ON_SQLITE
 from tests.support.people import (
     AUTH,
     Person,
@@ -32,7 +32,6 @@ from tests.support.people import (
     verified_person,
 )
 
-ON_SQLITE = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 DESK = "support@gatehouse.localhost"  # GATEHOUSE_SUPPORT_EMAIL's default
 
 

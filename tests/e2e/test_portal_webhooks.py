@@ -10,17 +10,15 @@ import base64
 import secrets
 from datetime import datetime, timedelta
 
-import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 from standardwebhooks.webhooks import Webhook as StandardWebhook
 
 from tests.e2e.portal import Portal
 from tests.support.api import BaseUrlSession
+from tests.support.backends import ON_SQLITE
 from tests.support.people import verified_person
 from tests.support.receiver import Receiver
-
-ON_SQLITE = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 
 
 def rows(browser) -> list[str]:

@@ -11,9 +11,9 @@ import pytest
 
 from scripts.code_samples import LANGUAGES
 from scripts.generate import ROOT
+from tests.support.backends import ON_SQLITE
 from tests.support.recipes import INTERPRETERS, run
 
-ON_SQLITE = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 BUNDLE = ROOT / "generated" / "openapi" / "v1.json"
 
 

@@ -13,9 +13,9 @@ import subprocess
 
 import pytest
 
+from tests.support.backends import ON_SQLITE
 from tests.support.spec import bundle
 
-ON_SQLITE = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 # Redoc's footer links to its makers with a logo from their CDN; the policy blocks it,
 # which is the point: that is the one request the page would make elsewhere.
 REDOC_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"

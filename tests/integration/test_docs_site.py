@@ -13,9 +13,8 @@ import requests
 
 from gatehouse.docs_site import ASSETS, GUIDE_ORDER
 from scripts.generate import ROOT
+from tests.support.backends import ON_SQLITE
 from tests.support.spec import bundle
-
-ON_SQLITE = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 
 
 class Page(HTMLParser):

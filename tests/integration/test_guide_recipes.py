@@ -9,11 +9,11 @@ import os
 import pytest
 
 from tests.support.api import BaseUrlSession
+from tests.support.backends import ON_SQLITE
 from tests.support.oauth import grant, register_client
 from tests.support.recipes import INTERPRETERS, recipes, run
 
 # Signing does not depend on the database: one backend is enough.
-ON_SQLITE = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 
 
 def test_the_guide_has_a_signing_recipe_in_every_language():

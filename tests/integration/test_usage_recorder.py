@@ -12,23 +12,15 @@ from gatehouse.usage import RequestRecord, UsageRecorder, prune_records
 from storage import Database, UnitOfWork
 from storage.migrate import upgrade
 from storage.models import UsageRecord
-from tests.support.services import fresh_postgres_database
 
 DAY_ONE = datetime(2024, 1, 1, 23, 59, tzinfo=UTC)
 DAY_TWO = datetime(2024, 1, 2, 0, 0, 1, tzinfo=UTC)
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def database(request, tmp_path):
-    if request.param == "sqlite":
-        database = Database(f"sqlite:///{tmp_path / 'usage.db'}", pool_size=1)
-        yield database
-        database.dispose()
-        return
-    with fresh_postgres_database() as url:
-        database = Database(url, pool_size=2)
-        yield database
-        database.dispose()
+@pytest.fixture
+def database(empty_database):
+    """Each test migrates it as far as it needs (one stops short of the usage table)."""
+    return empty_database
 
 
 class Clock:
