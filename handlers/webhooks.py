@@ -97,15 +97,15 @@ def update_webhook(token_info: dict, webhook_id: str, body: dict) -> dict:
     test = _verify(body["url"], webhook_id, secrets_, Partition.of(token_info)) if moved else None
     with unit_of_work() as uow:
         webhook = _existing(uow, token_info, webhook_id)
-        delivery = uow.webhooks.record_sent(webhook, test.event, test.sent) if test else None
         webhook.url = body["url"]
         webhook.description = body.get("description")
         webhook.events = list(body["events"])
         webhook.updated_at = utcnow()
-        uow.commit()
         shown = webhook_view(webhook)
         if test is not None:
+            delivery = uow.webhooks.record_sent(webhook, test.event, test.sent)
             shown["verification"] = test.view(delivery.id)
+        uow.commit()
         return envelope.one(shown)
 
 
